@@ -1,0 +1,11 @@
+DROP TABLE outbox_attempts;
+DROP TABLE outbox;
+DROP TABLE audit_verifications;
+DROP TABLE audit_head;
+DROP TABLE audit_events;
+DROP FUNCTION audit_events_refuse_change();
+DROP TABLE sign_in_throttle;
+DROP TABLE person_tokens;
+DROP TABLE web_sessions;
+DROP TABLE people;
+DROP TABLE app_secrets;

@@ -1,0 +1,12 @@
+DROP TABLE outbox_attempts;
+DROP TABLE outbox;
+DROP TABLE audit_verifications;
+DROP TABLE audit_head;
+DROP TRIGGER audit_events_no_delete;
+DROP TRIGGER audit_events_no_update;
+DROP TABLE audit_events;
+DROP TABLE sign_in_throttle;
+DROP TABLE person_tokens;
+DROP TABLE web_sessions;
+DROP TABLE people;
+DROP TABLE app_secrets;

@@ -1,0 +1,337 @@
+//! Browsing, exporting and verifying the audit log.
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use actix_web_flash_messages::FlashMessage;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use time::{Date, PrimitiveDateTime, Time};
+use time_tz::{PrimitiveDateTimeExt, Tz};
+
+use super::domain::{Action, Actor};
+use super::service;
+use super::store::{self, EventFilter, EventRow};
+use super::views::*;
+use crate::auth::csrf::{CsrfForm, NoFields};
+use crate::auth::current::CurrentPerson;
+use crate::clock::{from_row, to_row};
+use crate::error::{AppError, FormErrors};
+use crate::people::domain::{Person, Role};
+use crate::people::store as people_store;
+use crate::startup::AppState;
+use crate::web::layout::PageContext;
+use crate::web::{format, render, see_other, urls};
+
+const PAGE_SIZE: i64 = 50;
+const EXPORT_BATCH: i64 = 1_000;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AuditQuery {
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    before: Option<i64>,
+}
+
+impl AuditQuery {
+    fn to_query_string(&self) -> String {
+        serde_urlencoded::to_string([
+            ("person", &self.person),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("until", &self.until),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+/// The head reads everything; the chair reads what concerns the head.
+fn require_reader(me: &CurrentPerson) -> Result<(), AppError> {
+    me.require(
+        me.role.reads_audit(),
+        "Only the headteacher, and the chair of governors for what concerns the head, \
+         read the audit log.",
+    )
+}
+
+fn local_midnight(date: Date, zone: &Tz) -> PrimitiveDateTime {
+    let local = PrimitiveDateTime::new(date, Time::MIDNIGHT);
+    to_row(
+        local
+            .assume_timezone(zone)
+            .take_first()
+            .unwrap_or_else(|| local.assume_utc()),
+    )
+}
+
+fn parse_date(raw: &str) -> Option<Date> {
+    Date::parse(
+        raw,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
+/// The filter the query asks for, and any field it could not read.
+fn build_filter(
+    query: &AuditQuery,
+    zone: &Tz,
+    heads: Option<Vec<String>>,
+) -> (EventFilter, FormErrors) {
+    let mut errors = FormErrors::new();
+    let mut filter = EventFilter {
+        subject_ids: heads,
+        ..EventFilter::default()
+    };
+    if !query.person.is_empty() {
+        filter.actor_id = Some(query.person.clone());
+    }
+    if !query.action.is_empty() {
+        if Action::ALL.iter().any(|a| a.as_str() == query.action) {
+            filter.action = Some(query.action.clone());
+        } else {
+            errors.add("action", "Choose an action from the list");
+        }
+    }
+    for (raw, field) in [(&query.from, "from"), (&query.until, "until")] {
+        if raw.is_empty() {
+            continue;
+        }
+        match parse_date(raw) {
+            Some(date) if field == "from" => filter.from = Some(local_midnight(date, zone)),
+            Some(date) => {
+                filter.until = date.next_day().map(|d| local_midnight(d, zone));
+            }
+            None => errors.add(field, "Enter a date like 2026-11-24"),
+        }
+    }
+    (filter, errors)
+}
+
+/// For the chair: the ids of everyone who is or was headteacher.
+fn head_scope(me: &CurrentPerson, people: &[Person]) -> Option<Vec<String>> {
+    (me.role == Role::Chair).then(|| {
+        people
+            .iter()
+            .filter(|p| p.role == Role::Headteacher)
+            .map(|p| p.id.to_string())
+            .collect()
+    })
+}
+
+fn actor_name(row: &EventRow, names: &HashMap<String, String>) -> String {
+    match (row.actor_kind.as_str(), &row.actor_id) {
+        ("person", Some(id)) => names.get(id).cloned().unwrap_or_else(|| "A person".into()),
+        ("cli", _) => "Command line".into(),
+        _ => "Custodian".into(),
+    }
+}
+
+fn subject_link(row: &EventRow) -> Option<String> {
+    match row.subject_type.as_str() {
+        "person" => Some(urls::person(&row.subject_id)),
+        "email" => Some(urls::email(&row.subject_id)),
+        _ => None,
+    }
+}
+
+pub async fn list_get(
+    me: CurrentPerson,
+    state: web::Data<AppState>,
+    page: PageContext,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_reader(&me)?;
+    let query = query.into_inner();
+    let zone = state.settings.time_zone;
+    let people = state.db.run(people_store::list_people).await?;
+    let (filter, errors) = build_filter(&query, zone, head_scope(&me, &people));
+    let before = query.before;
+    let (rows, last) = state
+        .db
+        .run(move |conn| {
+            let rows = store::list_events(conn, &filter, before, PAGE_SIZE)?;
+            Ok((rows, store::find_last_verification(conn)?))
+        })
+        .await?;
+    let names: HashMap<String, String> = people
+        .iter()
+        .map(|p| (p.id.to_string(), p.name.clone()))
+        .collect();
+    let older_href = (rows.len() as i64 == PAGE_SIZE)
+        .then(|| {
+            rows.last().map(|r| {
+                format!(
+                    "{}?{}&before={}",
+                    urls::AUDIT,
+                    query.to_query_string(),
+                    r.seq
+                )
+            })
+        })
+        .flatten();
+    let events = rows
+        .iter()
+        .map(|row| EventView {
+            seq: row.seq,
+            when: format::date_time(from_row(row.occurred_at), zone),
+            actor: actor_name(row, &names),
+            action: row.action.clone(),
+            summary: row.summary.clone(),
+            subject_href: subject_link(row),
+            subject_label: format!(
+                "{} {}",
+                row.subject_type,
+                &row.subject_id.chars().take(8).collect::<String>()
+            ),
+        })
+        .collect();
+    render(AuditListPage {
+        page,
+        events,
+        people: people
+            .iter()
+            .map(|p| Choice {
+                value: p.id.to_string(),
+                label: p.name.clone(),
+                selected: p.id.to_string() == query.person,
+            })
+            .collect(),
+        actions: Action::ALL
+            .iter()
+            .map(|a| Choice {
+                value: a.as_str().into(),
+                label: a.as_str().into(),
+                selected: a.as_str() == query.action,
+            })
+            .collect(),
+        export_href: format!("{}?{}", urls::AUDIT_EXPORT, query.to_query_string()),
+        from: query.from,
+        until: query.until,
+        errors,
+        older_href,
+        last_verified: last.map(|v| {
+            let when = format::date_time(from_row(v.verified_at), zone);
+            if v.ok {
+                format!("{when}: all {} events whole", v.events_checked)
+            } else {
+                format!("{when}: PROBLEM FOUND – {}", v.detail)
+            }
+        }),
+        may_verify: me.role == Role::Headteacher,
+        scoped_to_head: me.role == Role::Chair,
+    })
+}
+
+/// The filtered log as CSV, streamed batch by batch from the blocking pool
+/// through a small channel: memory stays flat however long the log is.
+pub async fn export_get(
+    me: CurrentPerson,
+    state: web::Data<AppState>,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_reader(&me)?;
+    let zone = state.settings.time_zone;
+    let people = state.db.run(people_store::list_people).await?;
+    let (filter, _) = build_filter(&query, zone, head_scope(&me, &people));
+    let names: HashMap<String, String> = people
+        .iter()
+        .map(|p| (p.id.to_string(), p.name.clone()))
+        .collect();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
+    let db = state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let send = |bytes: Vec<u8>| tx.blocking_send(Ok(web::Bytes::from(bytes))).is_ok();
+        let mut header = csv::Writer::from_writer(Vec::new());
+        let _ = header.write_record([
+            "seq",
+            "occurred_at_utc",
+            "actor",
+            "actor_id",
+            "action",
+            "subject_type",
+            "subject_id",
+            "summary",
+            "data",
+            "hash",
+        ]);
+        if !send(header.into_inner().unwrap_or_default()) {
+            return;
+        }
+        let Ok(mut conn) = db.conn() else { return };
+        let mut before = None;
+        loop {
+            let rows = match store::list_events(&mut conn, &filter, before, EXPORT_BATCH) {
+                Ok(rows) => rows,
+                Err(error) => {
+                    tracing::error!(error = ?error, "audit export failed");
+                    return;
+                }
+            };
+            let Some(last) = rows.last() else { return };
+            before = Some(last.seq);
+            let mut writer = csv::Writer::from_writer(Vec::with_capacity(256 * rows.len()));
+            for row in &rows {
+                let _ = writer.write_record([
+                    row.seq.to_string(),
+                    super::domain::hash_time(row.occurred_at),
+                    actor_name(row, &names),
+                    row.actor_id.clone().unwrap_or_default(),
+                    row.action.clone(),
+                    row.subject_type.clone(),
+                    row.subject_id.clone(),
+                    row.summary.clone(),
+                    row.data.clone(),
+                    row.hash.clone(),
+                ]);
+            }
+            // The reader went away (download cancelled): stop.
+            if !send(writer.into_inner().unwrap_or_default()) {
+                return;
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+    .boxed_local();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"custodian-audit-log.csv\"",
+        ))
+        .streaming(stream))
+}
+
+pub async fn verify_post(
+    me: CurrentPerson,
+    state: web::Data<AppState>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    me.require_head()?;
+    let ctx = state.ctx();
+    let result = state
+        .db
+        .run(move |conn| service::verify_and_record(conn, ctx.clock.as_ref(), Actor::Person(me.id)))
+        .await?;
+    match result.problem {
+        None => FlashMessage::success(format!(
+            "The audit log is whole: all {} events checked.",
+            result.events_checked
+        ))
+        .send(),
+        Some(problem) => {
+            FlashMessage::error(format!("The audit log has been tampered with: {problem}.")).send()
+        }
+    }
+    Ok(see_other(urls::AUDIT))
+}

@@ -1,0 +1,147 @@
+//! Queries on the audit log. No HTTP here.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::db::schema::{audit_events, audit_head, audit_verifications};
+use crate::db::DbConnection;
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = audit_events)]
+pub struct EventRow {
+    pub seq: i64,
+    pub id: String,
+    pub occurred_at: PrimitiveDateTime,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub summary: String,
+    pub data: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = audit_verifications)]
+pub struct VerificationRow {
+    pub id: String,
+    pub verified_at: PrimitiveDateTime,
+    pub events_checked: i64,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// Takes the next sequence number. The UPDATE comes first so that it takes
+/// the row lock: a concurrent appender (another request, another instance
+/// on PostgreSQL) waits here until this transaction ends.
+pub fn claim_next_seq(conn: &mut DbConnection) -> Result<(i64, String), AppError> {
+    diesel::update(audit_head::table.find(1))
+        .set(audit_head::last_seq.eq(audit_head::last_seq + 1))
+        .execute(conn)?;
+    let (seq, prev_hash): (i64, String) = audit_head::table
+        .find(1)
+        .select((audit_head::last_seq, audit_head::last_hash))
+        .first(conn)?;
+    Ok((seq, prev_hash))
+}
+
+pub fn insert_event(conn: &mut DbConnection, row: &EventRow) -> Result<(), AppError> {
+    diesel::insert_into(audit_events::table)
+        .values(row)
+        .execute(conn)?;
+    diesel::update(audit_head::table.find(1))
+        .set(audit_head::last_hash.eq(&row.hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn get_head(conn: &mut DbConnection) -> Result<(i64, String), AppError> {
+    Ok(audit_head::table
+        .find(1)
+        .select((audit_head::last_seq, audit_head::last_hash))
+        .first(conn)?)
+}
+
+/// A page of the chain in order, from just after `after_seq` up to `last_seq`.
+pub fn list_chain_after(
+    conn: &mut DbConnection,
+    after_seq: i64,
+    last_seq: i64,
+    limit: i64,
+) -> Result<Vec<EventRow>, AppError> {
+    Ok(audit_events::table
+        .filter(audit_events::seq.gt(after_seq))
+        .filter(audit_events::seq.le(last_seq))
+        .order(audit_events::seq.asc())
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
+/// What the log page and its export filter on.
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter {
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<PrimitiveDateTime>,
+    pub until: Option<PrimitiveDateTime>,
+    /// Only events about these subjects (the chair sees what concerns the head).
+    pub subject_ids: Option<Vec<String>>,
+}
+
+/// Newest first, `limit` events with a sequence number below `before_seq`.
+pub fn list_events(
+    conn: &mut DbConnection,
+    filter: &EventFilter,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EventRow>, AppError> {
+    let mut query = audit_events::table
+        .select(EventRow::as_select())
+        .order(audit_events::seq.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(actor) = &filter.actor_id {
+        query = query.filter(audit_events::actor_id.eq(actor.clone()));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_events::action.eq(action.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_events::occurred_at.ge(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_events::occurred_at.lt(until));
+    }
+    if let Some(ids) = &filter.subject_ids {
+        query = query.filter(
+            audit_events::subject_id
+                .eq_any(ids.clone())
+                .or(audit_events::actor_id.eq_any(ids.clone())),
+        );
+    }
+    if let Some(before) = before_seq {
+        query = query.filter(audit_events::seq.lt(before));
+    }
+    Ok(query.load(conn)?)
+}
+
+pub fn insert_verification(conn: &mut DbConnection, row: &VerificationRow) -> Result<(), AppError> {
+    diesel::insert_into(audit_verifications::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_last_verification(
+    conn: &mut DbConnection,
+) -> Result<Option<VerificationRow>, AppError> {
+    Ok(audit_verifications::table
+        .order(audit_verifications::verified_at.desc())
+        .select(VerificationRow::as_select())
+        .first(conn)
+        .optional()?)
+}

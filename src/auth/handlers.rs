@@ -1,0 +1,492 @@
+//! Sign-in, sign-out, setup, invitations and passwords.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web_flash_messages::FlashMessage;
+use serde::Deserialize;
+
+use super::csrf::{self, CsrfForm, NoFields};
+use super::current::{CurrentPerson, SIGNED_IN_AT_KEY};
+use super::password::NewPassword;
+use super::service::{self, SignIn};
+use super::session_store::PERSON_KEY;
+use super::tokens::Purpose;
+use super::views::*;
+use crate::error::{AppError, FormErrors};
+use crate::people::domain::{EmailAddress, NewPerson, Person, Role};
+use crate::people::store as people_store;
+use crate::startup::AppState;
+use crate::web::layout::PageContext;
+use crate::web::{format, render, render_with, see_other, urls};
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// Only a path of this site, so a crafted link cannot send anyone elsewhere.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        urls::HOME
+    }
+}
+
+pub async fn login_get(
+    page: PageContext,
+    query: web::Query<NextQuery>,
+    me: Option<CurrentPerson>,
+) -> Result<HttpResponse, AppError> {
+    if me.is_some() {
+        return Ok(see_other(safe_next(&query.next)));
+    }
+    render(LoginPage {
+        page,
+        email: String::new(),
+        next: query.into_inner().next,
+        errors: FormErrors::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let again = |page, errors| {
+        render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            LoginPage {
+                page,
+                email: form.email.clone(),
+                next: form.next.clone(),
+                errors,
+            },
+        )
+    };
+    let mut errors = FormErrors::new();
+    let email = EmailAddress::parse(&form.email)
+        .map_err(|e| errors.add("email", e))
+        .ok();
+    if form.password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return again(page, errors);
+    };
+
+    // SECURITY: per-address limit first, before any database or hashing work.
+    if let Some(peer) = req.peer_addr() {
+        if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
+            return Err(AppError::RateLimited(
+                "There have been too many sign-in attempts from your network. Wait a \
+                 minute and try again."
+                    .into(),
+            ));
+        }
+    }
+
+    let ctx = state.ctx();
+    let zone = state.settings.time_zone;
+    let locked_message = |until| {
+        format!(
+            "Signing in to this account is paused after several failed attempts. You can \
+             try again after {}. We have emailed the account's owner.",
+            format::date_time(until, zone)
+        )
+    };
+    let email_text = email.as_str().to_owned();
+    let lookup_ctx = ctx.clone();
+    let (lock, found) = state
+        .db
+        .run(move |conn| {
+            let lock = service::current_lock(conn, &lookup_ctx, &email_text)?;
+            let found = people_store::find_by_email_with_hash(conn, &email_text)?;
+            Ok((lock, found))
+        })
+        .await?;
+    if let Some(until) = lock {
+        errors.add("email", locked_message(until));
+        return again(page, errors);
+    }
+    let (person, hash) = match found {
+        Some((person, hash)) if person.active => (Some(person), hash),
+        Some((person, _)) => (Some(person), None),
+        None => (None, None),
+    };
+    // SECURITY: an unknown email is hashed against a dummy, so it takes as
+    // long as a wrong password.
+    let matched = state.hasher.verify(form.password.clone(), hash).await?;
+    let email_text = email.as_str().to_owned();
+    let outcome = state
+        .db
+        .run(move |conn| service::record_sign_in(conn, &ctx, &email_text, person, matched))
+        .await?;
+    match outcome {
+        SignIn::SignedIn(person) => {
+            // SECURITY: a new session id at sign-in (no fixation), and a new CSRF token.
+            session.renew();
+            csrf::rotate(&session);
+            session
+                .insert(PERSON_KEY, person.id.to_string())
+                .map_err(AppError::internal)?;
+            session
+                .insert(SIGNED_IN_AT_KEY, state.clock.now().unix_timestamp())
+                .map_err(AppError::internal)?;
+            FlashMessage::success(format!("Welcome, {}.", person.name)).send();
+            Ok(see_other(safe_next(&form.next)))
+        }
+        SignIn::Failed => {
+            errors.add(
+                "email",
+                "The email address or password is not right. Check them and try again.",
+            );
+            again(page, errors)
+        }
+        SignIn::Locked { until } => {
+            errors.add("email", locked_message(until));
+            again(page, errors)
+        }
+    }
+}
+
+pub async fn logout_post(
+    state: web::Data<AppState>,
+    session: Session,
+    me: Option<CurrentPerson>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(me) = me {
+        let ctx = state.ctx();
+        state
+            .db
+            .run(move |conn| service::record_sign_out(conn, &ctx, me.id, &me.name))
+            .await?;
+    }
+    session.purge();
+    FlashMessage::info("You have signed out.").send();
+    Ok(see_other(urls::LOGIN))
+}
+
+#[derive(Deserialize)]
+pub struct ChoosePasswordForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+fn parse_new_password(
+    password: &str,
+    confirm: &str,
+    errors: &mut FormErrors,
+) -> Option<NewPassword> {
+    let parsed = NewPassword::parse(password)
+        .map_err(|e| errors.add("password", e))
+        .ok();
+    if parsed.is_some() && password != confirm {
+        errors.add("confirm", "The passwords do not match");
+        return None;
+    }
+    parsed
+}
+
+fn choose_page(purpose: Purpose, page: PageContext, token: String) -> ChoosePasswordPage {
+    let (heading, intro, action) = match purpose {
+        Purpose::Setup => (
+            "Set up Custodian",
+            "Create the headteacher's account. You will be able to add everyone else once \
+             you have signed in.",
+            urls::SETUP,
+        ),
+        Purpose::Invitation => (
+            "Choose your password",
+            "Welcome to Custodian. Choose a password to finish setting up your account.",
+            urls::INVITATION,
+        ),
+        Purpose::PasswordReset => (
+            "Choose a new password",
+            "Choose a new password for your account. Any other place you are signed in \
+             will be signed out.",
+            urls::PASSWORD_RESET_CHOOSE,
+        ),
+    };
+    ChoosePasswordPage {
+        page,
+        heading,
+        intro,
+        action,
+        token,
+        asks_name_and_email: purpose == Purpose::Setup,
+        name: String::new(),
+        email: String::new(),
+        errors: FormErrors::new(),
+    }
+}
+
+async fn link_get(
+    purpose: Purpose,
+    state: web::Data<AppState>,
+    page: PageContext,
+    token: String,
+) -> Result<HttpResponse, AppError> {
+    let ctx = state.ctx();
+    let check = token.clone();
+    let valid = state
+        .db
+        .run(move |conn| service::link_is_valid(conn, &ctx, purpose, &check))
+        .await?;
+    if !valid {
+        return render_with(StatusCode::NOT_FOUND, LinkInvalidPage { page });
+    }
+    render(choose_page(purpose, page, token))
+}
+
+pub async fn setup_get(
+    state: web::Data<AppState>,
+    page: PageContext,
+    query: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    link_get(Purpose::Setup, state, page, query.into_inner().token).await
+}
+
+pub async fn invitation_get(
+    state: web::Data<AppState>,
+    page: PageContext,
+    query: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    link_get(Purpose::Invitation, state, page, query.into_inner().token).await
+}
+
+pub async fn reset_choose_get(
+    state: web::Data<AppState>,
+    page: PageContext,
+    query: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    link_get(
+        Purpose::PasswordReset,
+        state,
+        page,
+        query.into_inner().token,
+    )
+    .await
+}
+
+pub async fn setup_post(
+    state: web::Data<AppState>,
+    page: PageContext,
+    CsrfForm(form): CsrfForm<ChoosePasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = match NewPerson::parse(&form.name, &form.email, Role::Headteacher.as_str()) {
+        Ok(_) => FormErrors::new(),
+        Err(errors) => errors,
+    };
+    let password = parse_new_password(&form.password, &form.confirm, &mut errors);
+    let new = NewPerson::parse(&form.name, &form.email, Role::Headteacher.as_str()).ok();
+    let (Some(new), Some(password)) = (new, password) else {
+        let mut view = choose_page(Purpose::Setup, page, form.token);
+        view.name = form.name;
+        view.email = form.email;
+        view.errors = errors;
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, view);
+    };
+    let hash = state.hasher.hash(password).await?;
+    let ctx = state.ctx();
+    let token = form.token.clone();
+    let created = state
+        .db
+        .run(move |conn| service::complete_setup(conn, &ctx, &token, new, hash))
+        .await?;
+    match created {
+        Some(person) => {
+            FlashMessage::success(format!(
+                "Your account is ready, {}. Sign in with your email address and new password.",
+                person.name
+            ))
+            .send();
+            Ok(see_other(urls::LOGIN))
+        }
+        None => render_with(StatusCode::NOT_FOUND, LinkInvalidPage { page }),
+    }
+}
+
+async fn link_post(
+    purpose: Purpose,
+    state: web::Data<AppState>,
+    page: PageContext,
+    form: ChoosePasswordForm,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FormErrors::new();
+    let Some(password) = parse_new_password(&form.password, &form.confirm, &mut errors) else {
+        let mut view = choose_page(purpose, page, form.token);
+        view.errors = errors;
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, view);
+    };
+    let hash = state.hasher.hash(password).await?;
+    let ctx = state.ctx();
+    let token = form.token.clone();
+    let done: Option<Person> = state
+        .db
+        .run(move |conn| service::set_password_by_link(conn, &ctx, purpose, &token, hash))
+        .await?;
+    match done {
+        Some(_) => {
+            FlashMessage::success(
+                "Your password is set. Sign in with your email address and new password.",
+            )
+            .send();
+            Ok(see_other(urls::LOGIN))
+        }
+        None => render_with(StatusCode::NOT_FOUND, LinkInvalidPage { page }),
+    }
+}
+
+pub async fn invitation_post(
+    state: web::Data<AppState>,
+    page: PageContext,
+    CsrfForm(form): CsrfForm<ChoosePasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    link_post(Purpose::Invitation, state, page, form).await
+}
+
+pub async fn reset_choose_post(
+    state: web::Data<AppState>,
+    page: PageContext,
+    CsrfForm(form): CsrfForm<ChoosePasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    link_post(Purpose::PasswordReset, state, page, form).await
+}
+
+pub async fn reset_request_get(page: PageContext) -> Result<HttpResponse, AppError> {
+    render(ResetRequestPage {
+        page,
+        email: String::new(),
+        errors: FormErrors::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ResetRequestForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn reset_request_post(
+    state: web::Data<AppState>,
+    page: PageContext,
+    CsrfForm(form): CsrfForm<ResetRequestForm>,
+) -> Result<HttpResponse, AppError> {
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(email) => email,
+        Err(message) => {
+            let mut errors = FormErrors::new();
+            errors.add("email", message);
+            return render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ResetRequestPage {
+                    page,
+                    email: form.email,
+                    errors,
+                },
+            );
+        }
+    };
+    let ctx = state.ctx();
+    state
+        .db
+        .run(move |conn| service::request_reset(conn, &ctx, email.as_str()))
+        .await?;
+    // SECURITY: the same page whether or not the address is known.
+    render(ResetSentPage { page })
+}
+
+pub async fn password_get(_me: CurrentPerson, page: PageContext) -> Result<HttpResponse, AppError> {
+    render(PasswordChangePage {
+        page,
+        errors: FormErrors::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChangeForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn password_post(
+    me: CurrentPerson,
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    CsrfForm(form): CsrfForm<PasswordChangeForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FormErrors::new();
+    if form.current.is_empty() {
+        errors.add("current", "Enter your current password");
+    }
+    let password = parse_new_password(&form.password, &form.confirm, &mut errors);
+    let id = me.id;
+    let stored = state
+        .db
+        .run(move |conn| people_store::get_password_hash(conn, id))
+        .await?;
+    let current_ok =
+        !form.current.is_empty() && state.hasher.verify(form.current.clone(), stored).await?;
+    if !form.current.is_empty() && !current_ok {
+        errors.add("current", "Your current password is not right");
+    }
+    let Some(password) = password.filter(|_| errors.is_empty()) else {
+        return render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            PasswordChangePage { page, errors },
+        );
+    };
+    let hash = state.hasher.hash(password).await?;
+    let ctx = state.ctx();
+    state
+        .db
+        .run(move |conn| {
+            let person = people_store::get_person(conn, id)?;
+            service::change_password(conn, &ctx, &person, hash)
+        })
+        .await?;
+    // Every session ended; this one carries on under a new id.
+    session.renew();
+    csrf::rotate(&session);
+    FlashMessage::success(
+        "Your password has been changed. Anywhere else you were signed in has been signed out.",
+    )
+    .send();
+    Ok(see_other(urls::HOME))
+}

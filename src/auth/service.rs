@@ -1,0 +1,322 @@
+//! Signing in and out, the setup link, and setting passwords: each change
+//! one transaction with its audit event and emails.
+
+use time::OffsetDateTime;
+
+use super::{session_store, throttle, tokens};
+use crate::audit::{self, Action, Actor, NewEvent, Subject};
+use crate::clock::from_row;
+use crate::db::{dialect, DbConnection};
+use crate::error::AppError;
+use crate::ids::PersonId;
+use crate::mail::{self, templates, Recipient};
+use crate::people::domain::{NewPerson, Person};
+use crate::people::store as people_store;
+use crate::people::store::PersonRow;
+use crate::startup::Ctx;
+use crate::web::urls;
+
+/// On an empty database, a fresh one-time link where the head creates
+/// their account; `None` once anyone exists.
+pub fn issue_setup_link(conn: &mut DbConnection, ctx: &Ctx) -> Result<Option<String>, AppError> {
+    dialect::write(conn, |conn| {
+        if people_store::count_people(conn)? > 0 {
+            return Ok(None);
+        }
+        let token = tokens::issue(conn, tokens::Purpose::Setup, None, ctx.clock.now_row())?;
+        audit::append(
+            conn,
+            ctx.clock.as_ref(),
+            NewEvent::new(
+                Actor::System,
+                Action::SetupLinkIssued,
+                Subject::of("setup", "headteacher"),
+                "Setup link issued for the headteacher's account",
+            ),
+        )?;
+        Ok(Some(
+            ctx.settings.link(&urls::with_token(urls::SETUP, &token)),
+        ))
+    })
+}
+
+/// Creates the headteacher's account from the setup link. `None` when the
+/// link is used, expired, or someone already exists.
+pub fn complete_setup(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    token: &str,
+    new: NewPerson,
+    password_hash: String,
+) -> Result<Option<Person>, AppError> {
+    dialect::write(conn, |conn| {
+        let now = ctx.clock.now_row();
+        if people_store::count_people(conn)? > 0
+            || tokens::consume(conn, tokens::Purpose::Setup, token, now)?.is_none()
+        {
+            return Ok(None);
+        }
+        let id = PersonId::new();
+        let row = PersonRow {
+            id: id.to_string(),
+            name: new.name.as_str().to_owned(),
+            email: new.email.as_str().to_owned(),
+            role: new.role.as_str().to_owned(),
+            active: true,
+            password_hash: Some(password_hash),
+            created_at: now,
+            deactivated_at: None,
+        };
+        people_store::insert_person(conn, &row)?;
+        let person = Person::try_from(row)?;
+        audit::append(
+            conn,
+            ctx.clock.as_ref(),
+            NewEvent::new(
+                Actor::Person(id),
+                Action::PersonCreated,
+                Subject::person(id),
+                format!(
+                    "{} set up Custodian as {}",
+                    person.name,
+                    person.role.label()
+                ),
+            )
+            .with_data(serde_json::json!({ "role": person.role.as_str(), "via": "setup link" })),
+        )?;
+        Ok(Some(person))
+    })
+}
+
+/// What a sign-in attempt came to.
+#[derive(Debug)]
+pub enum SignIn {
+    SignedIn(Person),
+    Failed,
+    Locked { until: OffsetDateTime },
+}
+
+/// The account's lock, checked before any hashing.
+pub fn current_lock(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    email: &str,
+) -> Result<Option<OffsetDateTime>, AppError> {
+    Ok(throttle::find_lock(conn, email, ctx.clock.now_row())?.map(from_row))
+}
+
+/// Records the outcome of checking a password. `person` is who the email
+/// belongs to, if anyone; `matched` whether the password was right.
+pub fn record_sign_in(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    email: &str,
+    person: Option<Person>,
+    matched: bool,
+) -> Result<SignIn, AppError> {
+    dialect::write(conn, |conn| {
+        let now = ctx.clock.now_row();
+        // Checked again inside the transaction: a lock taken meanwhile holds.
+        if let Some(until) = throttle::find_lock(conn, email, now)? {
+            return Ok(SignIn::Locked {
+                until: from_row(until),
+            });
+        }
+        match person {
+            Some(person) if matched && person.active => {
+                throttle::clear(conn, email)?;
+                audit::append(
+                    conn,
+                    ctx.clock.as_ref(),
+                    NewEvent::new(
+                        Actor::Person(person.id),
+                        Action::SignInSucceeded,
+                        Subject::person(person.id),
+                        format!("{} signed in", person.name),
+                    ),
+                )?;
+                Ok(SignIn::SignedIn(person))
+            }
+            person => {
+                let locked_until = throttle::record_failure(conn, email, now)?;
+                let subject = match &person {
+                    Some(p) => Subject::person(p.id),
+                    None => Subject::of("sign_in", email),
+                };
+                audit::append(
+                    conn,
+                    ctx.clock.as_ref(),
+                    NewEvent::new(
+                        Actor::System,
+                        Action::SignInFailed,
+                        subject.clone(),
+                        "Failed sign-in attempt",
+                    ),
+                )?;
+                let Some(until) = locked_until else {
+                    return Ok(SignIn::Failed);
+                };
+                audit::append(
+                    conn,
+                    ctx.clock.as_ref(),
+                    NewEvent::new(
+                        Actor::System,
+                        Action::SignInLocked,
+                        subject,
+                        "Sign-in locked after repeated failures",
+                    )
+                    .with_data(
+                        serde_json::json!({ "until": crate::audit::domain::hash_time(until) }),
+                    ),
+                )?;
+                if let Some(person) = person.filter(|p| p.active) {
+                    mail::enqueue(
+                        conn,
+                        ctx.clock.as_ref(),
+                        &ctx.settings,
+                        templates::sign_in_locked(
+                            Recipient::new(&person.name, &person.email),
+                            crate::web::format::date_time(from_row(until), ctx.settings.time_zone),
+                            ctx.settings.link(urls::LOGIN),
+                        ),
+                    )?;
+                }
+                Ok(SignIn::Locked {
+                    until: from_row(until),
+                })
+            }
+        }
+    })
+}
+
+pub fn record_sign_out(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    person: PersonId,
+    name: &str,
+) -> Result<(), AppError> {
+    dialect::write(conn, |conn| {
+        audit::append(
+            conn,
+            ctx.clock.as_ref(),
+            NewEvent::new(
+                Actor::Person(person),
+                Action::SignedOut,
+                Subject::person(person),
+                format!("{name} signed out"),
+            ),
+        )?;
+        Ok(())
+    })
+}
+
+/// Sets a new password for someone signed in, ending all their sessions
+/// (the caller renews its own).
+pub fn change_password(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    person: &Person,
+    hash: String,
+) -> Result<(), AppError> {
+    dialect::write(conn, |conn| {
+        people_store::update_password_hash(conn, person.id, &hash)?;
+        session_store::end_sessions_of(conn, person.id)?;
+        audit::append(
+            conn,
+            ctx.clock.as_ref(),
+            NewEvent::new(
+                Actor::Person(person.id),
+                Action::PasswordChanged,
+                Subject::person(person.id),
+                format!("{} changed their password", person.name),
+            ),
+        )?;
+        Ok(())
+    })
+}
+
+/// Emails a reset link if the address belongs to an active person. The
+/// caller answers the same either way.
+pub fn request_reset(conn: &mut DbConnection, ctx: &Ctx, email: &str) -> Result<(), AppError> {
+    dialect::write(conn, |conn| {
+        let Some(person) = people_store::find_by_email(conn, email)?.filter(|p| p.active) else {
+            return Ok(());
+        };
+        let token = tokens::issue(
+            conn,
+            tokens::Purpose::PasswordReset,
+            Some(person.id),
+            ctx.clock.now_row(),
+        )?;
+        mail::enqueue(
+            conn,
+            ctx.clock.as_ref(),
+            &ctx.settings,
+            templates::password_reset(
+                Recipient::new(&person.name, &person.email),
+                ctx.settings
+                    .link(&urls::with_token(urls::PASSWORD_RESET_CHOOSE, &token)),
+            ),
+        )?;
+        audit::append(
+            conn,
+            ctx.clock.as_ref(),
+            NewEvent::new(
+                Actor::System,
+                Action::PasswordResetRequested,
+                Subject::person(person.id),
+                format!("Password reset link emailed to {}", person.name),
+            ),
+        )?;
+        Ok(())
+    })
+}
+
+/// Whether a one-time link works now (shown before the form).
+pub fn link_is_valid(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    purpose: tokens::Purpose,
+    token: &str,
+) -> Result<bool, AppError> {
+    Ok(tokens::find_valid(conn, purpose, token, ctx.clock.now_row())?.is_some())
+}
+
+/// Sets a password through an invitation or reset link. `None` when the
+/// link is no longer valid.
+pub fn set_password_by_link(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    purpose: tokens::Purpose,
+    token: &str,
+    hash: String,
+) -> Result<Option<Person>, AppError> {
+    dialect::write(conn, |conn| {
+        let Some(Some(id)) = tokens::consume(conn, purpose, token, ctx.clock.now_row())? else {
+            return Ok(None);
+        };
+        let person = people_store::get_person(conn, id)?;
+        if !person.active {
+            return Ok(None);
+        }
+        people_store::update_password_hash(conn, id, &hash)?;
+        session_store::end_sessions_of(conn, id)?;
+        throttle::clear(conn, &person.email)?;
+        let (action, summary) = match purpose {
+            tokens::Purpose::Invitation => (
+                Action::PasswordSet,
+                format!("{} accepted their invitation", person.name),
+            ),
+            _ => (
+                Action::PasswordReset,
+                format!("{} reset their password", person.name),
+            ),
+        };
+        audit::append(
+            conn,
+            ctx.clock.as_ref(),
+            NewEvent::new(Actor::Person(id), action, Subject::person(id), summary),
+        )?;
+        Ok(Some(person))
+    })
+}

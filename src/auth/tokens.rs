@@ -1,0 +1,112 @@
+//! One-time links: setup, invitation and password reset. The link carries a
+//! random token; only its hash is stored; it works once and expires.
+
+use diesel::prelude::*;
+use rand::distr::{Alphanumeric, SampleString};
+use sha2::{Digest, Sha256};
+use time::PrimitiveDateTime;
+
+use crate::db::schema::person_tokens;
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::ids::PersonId;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Setup,
+    Invitation,
+    PasswordReset,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Setup => "setup",
+            Purpose::Invitation => "invitation",
+            Purpose::PasswordReset => "password_reset",
+        }
+    }
+
+    pub fn lifetime(self) -> time::Duration {
+        match self {
+            Purpose::Setup => time::Duration::days(7),
+            Purpose::Invitation => time::Duration::days(7),
+            Purpose::PasswordReset => time::Duration::hours(1),
+        }
+    }
+}
+
+fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Makes a token and returns it; earlier unused tokens for the same person
+/// and purpose stop working.
+pub fn issue(
+    conn: &mut DbConnection,
+    purpose: Purpose,
+    person: Option<PersonId>,
+    now: PrimitiveDateTime,
+) -> Result<String, AppError> {
+    let person = person.map(|p| p.to_string());
+    let earlier = person_tokens::table
+        .filter(person_tokens::purpose.eq(purpose.as_str()))
+        .filter(person_tokens::used_at.is_null());
+    match &person {
+        Some(id) => diesel::update(earlier.filter(person_tokens::person_id.eq(id)))
+            .set(person_tokens::used_at.eq(Some(now)))
+            .execute(conn)?,
+        None => diesel::update(earlier.filter(person_tokens::person_id.is_null()))
+            .set(person_tokens::used_at.eq(Some(now)))
+            .execute(conn)?,
+    };
+    let token = Alphanumeric.sample_string(&mut rand::rng(), 43);
+    diesel::insert_into(person_tokens::table)
+        .values((
+            person_tokens::token_hash.eq(hash(&token)),
+            person_tokens::purpose.eq(purpose.as_str()),
+            person_tokens::person_id.eq(person),
+            person_tokens::created_at.eq(now),
+            person_tokens::expires_at.eq(now + purpose.lifetime()),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// Whether the token works now, and for whom (`Some(None)` for setup).
+pub fn find_valid(
+    conn: &mut DbConnection,
+    purpose: Purpose,
+    token: &str,
+    now: PrimitiveDateTime,
+) -> Result<Option<Option<PersonId>>, AppError> {
+    let found: Option<Option<String>> = person_tokens::table
+        .find(hash(token))
+        .filter(person_tokens::purpose.eq(purpose.as_str()))
+        .filter(person_tokens::used_at.is_null())
+        .filter(person_tokens::expires_at.gt(now))
+        .select(person_tokens::person_id)
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|p| p.and_then(|p| PersonId::parse(&p))))
+}
+
+/// Uses the token up; `None` if it was not valid (used, expired, unknown).
+pub fn consume(
+    conn: &mut DbConnection,
+    purpose: Purpose,
+    token: &str,
+    now: PrimitiveDateTime,
+) -> Result<Option<Option<PersonId>>, AppError> {
+    let Some(person) = find_valid(conn, purpose, token, now)? else {
+        return Ok(None);
+    };
+    let used = diesel::update(
+        person_tokens::table
+            .find(hash(token))
+            .filter(person_tokens::used_at.is_null()),
+    )
+    .set(person_tokens::used_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok((used == 1).then_some(person))
+}

@@ -1,0 +1,234 @@
+//! The command line: serve (the default), demo, user add, audit verify, backup.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::audit::Actor;
+use crate::auth::password::{Hasher, NewPassword};
+use crate::clock::SystemClock;
+use crate::config::Settings;
+use crate::db::{dialect, Db};
+use crate::people::domain::NewPerson;
+use crate::people::service::{self, ChangedBy};
+use crate::startup::{Application, Ctx};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "custodian",
+    version,
+    about = "The school's register for its Social Networking Policy"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Serve a fictional school on a fresh demo database, for a first look.
+    Demo,
+    /// Manage people.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Copy the running SQLite database to a file, consistently.
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a person. Without --password-stdin they are emailed an invitation.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// staff, slt, headteacher or chair
+        #[arg(long)]
+        role: String,
+        /// Read the person's password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 0 when whole, 1 naming the first bad event.
+    Verify,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("custodian: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Demo => crate::demo::run(settings),
+        Command::User(UserCommand::Add {
+            name,
+            email,
+            role,
+            password_stdin,
+        }) => user_add(settings, &name, &email, &role, password_stdin),
+        Command::Audit(AuditCommand::Verify) => audit_verify(settings),
+        Command::Backup { to } => backup(settings, to),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("custodian: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async move {
+        let app = Application::build(settings, Arc::new(SystemClock)).await?;
+        announce(&app);
+        app.run_until_stopped().await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Start-up lines for the person at the console.
+pub fn announce(app: &Application) {
+    let settings = &app.state().settings;
+    println!(
+        "Custodian for {} is serving at {}",
+        settings.school_name,
+        settings.link("/")
+    );
+    if settings.smtp_url.is_none() {
+        println!("No CUSTODIAN_SMTP_URL is set: emails are held in the outbox (see /emails).");
+    }
+    if let Some(link) = app.setup_link() {
+        println!();
+        println!("No one has an account yet. Open this one-time link to create the headteacher's account:");
+        println!("  {link}");
+        println!();
+    }
+}
+
+fn open(settings: &Settings) -> anyhow::Result<Db> {
+    Db::open(&settings.database_url, 2)
+}
+
+fn user_add(
+    settings: Settings,
+    name: &str,
+    email: &str,
+    role: &str,
+    password_stdin: bool,
+) -> anyhow::Result<ExitCode> {
+    let new = match NewPerson::parse(name, email, role) {
+        Ok(new) => new,
+        Err(errors) => {
+            for (field, message) in errors.all() {
+                let message = if *field == "role" {
+                    format!("unknown role '{role}': use staff, slt, headteacher or chair")
+                } else {
+                    message.clone()
+                };
+                eprintln!("custodian: --{field}: {message}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let hash = if password_stdin {
+        let mut raw = String::new();
+        std::io::stdin().read_to_string(&mut raw)?;
+        let raw = raw.strip_suffix('\n').unwrap_or(&raw);
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        match NewPassword::parse(raw) {
+            Ok(password) => Some(Hasher::new(settings.password_hashing).hash_blocking(&password)),
+            Err(message) => {
+                eprintln!("custodian: password refused: {message}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    } else {
+        None
+    };
+    let db = open(&settings)?;
+    let ctx = Ctx {
+        settings: Arc::new(settings),
+        clock: Arc::new(SystemClock),
+    };
+    let added = service::add(&mut *db.conn()?, &ctx, &ChangedBy::cli(), new, hash)
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    match added {
+        Ok(added) => {
+            println!(
+                "Added {} <{}> as {}.",
+                added.person.name,
+                added.person.email,
+                added.person.role.label()
+            );
+            if let Some(link) = added.invitation_link {
+                println!("An invitation email is in the outbox. Its one-time link is:\n  {link}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(refused) => {
+            eprintln!("custodian: {}", refused.message());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn audit_verify(settings: Settings) -> anyhow::Result<ExitCode> {
+    let db = open(&settings)?;
+    let result =
+        crate::audit::service::verify_and_record(&mut *db.conn()?, &SystemClock, Actor::Cli)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    match result.problem {
+        None => {
+            println!(
+                "Audit chain whole: {} events checked.",
+                result.events_checked
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(problem) => {
+            println!(
+                "Audit chain BROKEN at {problem} ({} events before it are whole).",
+                result.events_checked
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn backup(settings: Settings, to: PathBuf) -> anyhow::Result<ExitCode> {
+    if to.exists() {
+        anyhow::bail!("{} already exists; choose a new file", to.display());
+    }
+    let db = open(&settings)?;
+    dialect::backup_to(&mut *db.conn()?, &to.to_string_lossy())?;
+    println!("Backed up to {}.", to.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,64 @@
+//! The time, passed in so that tests can move it.
+
+use std::sync::{Arc, Mutex};
+
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+/// Tells the time in UTC, to the microsecond (what both databases keep, so a
+/// stored time reads back exactly as it was hashed).
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> OffsetDateTime;
+
+    /// The time as stored in a row.
+    fn now_row(&self) -> PrimitiveDateTime {
+        to_row(self.now())
+    }
+}
+
+pub fn to_row(t: OffsetDateTime) -> PrimitiveDateTime {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    PrimitiveDateTime::new(t.date(), t.time())
+}
+
+pub fn from_row(t: PrimitiveDateTime) -> OffsetDateTime {
+    t.assume_utc()
+}
+
+fn truncate_to_micros(t: OffsetDateTime) -> OffsetDateTime {
+    let nanos = t.nanosecond();
+    t.replace_nanosecond(nanos - nanos % 1_000)
+        .expect("a nanosecond rounded down stays in range")
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        truncate_to_micros(OffsetDateTime::now_utc())
+    }
+}
+
+/// A clock that stands still until told to move; for tests.
+#[derive(Clone)]
+pub struct ManualClock {
+    now: Arc<Mutex<OffsetDateTime>>,
+}
+
+impl ManualClock {
+    pub fn new(start: OffsetDateTime) -> Self {
+        Self {
+            now: Arc::new(Mutex::new(truncate_to_micros(start))),
+        }
+    }
+
+    pub fn advance(&self, by: time::Duration) {
+        let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.now.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

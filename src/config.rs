@@ -1,0 +1,190 @@
+//! Settings, read once at start-up from `CUSTODIAN_*` variables into typed
+//! values. A bad value stops start-up with one line that names it.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use time_tz::Tz;
+use url::Url;
+
+use crate::auth::password::HashParams;
+use crate::db::DatabaseUrl;
+
+/// Everything the app needs to know about where and how it runs.
+#[derive(Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub base_url: Url,
+    /// Unset: mail is held in the outbox.
+    pub smtp_url: Option<String>,
+    pub mail_from: Mailbox,
+    pub school_name: String,
+    pub time_zone: &'static Tz,
+    /// Not configurable by environment; tests make hashing cheap.
+    pub password_hashing: HashParams,
+    /// How often the sender looks for due mail when not woken.
+    pub sender_poll: Duration,
+    pub db_pool_size: u32,
+}
+
+/// A setting that could not be used; its text is the one line printed.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct SettingError {
+    pub variable: String,
+    pub problem: String,
+}
+
+fn problem(variable: &str, problem: impl Into<String>) -> SettingError {
+    SettingError {
+        variable: format!("CUSTODIAN_{variable}"),
+        problem: problem.into(),
+    }
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, SettingError> {
+        let vars = figment::providers::Env::prefixed("CUSTODIAN_")
+            .iter()
+            .map(|(key, value)| (key.as_str().to_ascii_uppercase(), value))
+            .collect();
+        Self::from_vars(&vars)
+    }
+
+    /// Parses the variables (names without the `CUSTODIAN_` prefix).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, SettingError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or("./data"));
+        let database_url = match get("DATABASE_URL") {
+            Some(raw) => DatabaseUrl::parse(raw).map_err(|e| problem("DATABASE_URL", e))?,
+            None => DatabaseUrl::Sqlite(data_dir.join("custodian.db")),
+        };
+        let bind: SocketAddr = get("BIND")
+            .unwrap_or("127.0.0.1:8080")
+            .parse()
+            .map_err(|_| problem("BIND", "must be an address and port, like 127.0.0.1:8080"))?;
+        let base_url = match get("BASE_URL") {
+            Some(raw) => {
+                let url = Url::parse(raw)
+                    .map_err(|e| problem("BASE_URL", format!("is not a URL ({e})")))?;
+                if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                    return Err(problem(
+                        "BASE_URL",
+                        "must be an http:// or https:// address",
+                    ));
+                }
+                url
+            }
+            None => Url::parse(&format!("http://{bind}"))
+                .map_err(|e| problem("BIND", format!("cannot make a base URL from it ({e})")))?,
+        };
+        let smtp_url = match get("SMTP_URL") {
+            Some(raw) => {
+                crate::mail::sender::transport_from_url(raw)
+                    .map_err(|e| problem("SMTP_URL", e.to_string()))?;
+                Some(raw.to_owned())
+            }
+            None => None,
+        };
+        let mail_from: Mailbox = get("MAIL_FROM")
+            .unwrap_or("Custodian <custodian@localhost>")
+            .parse()
+            .map_err(|_| {
+                problem(
+                    "MAIL_FROM",
+                    "must be an email address, like Custodian <custodian@school.example>",
+                )
+            })?;
+        let school_name = get("SCHOOL_NAME").unwrap_or("Our School").to_owned();
+        let zone_name = get("TIME_ZONE").unwrap_or("Europe/London");
+        let time_zone = time_tz::timezones::get_by_name(zone_name).ok_or_else(|| {
+            problem(
+                "TIME_ZONE",
+                format!("'{zone_name}' is not a time zone name, like Europe/London"),
+            )
+        })?;
+
+        Ok(Self {
+            data_dir,
+            database_url,
+            bind,
+            base_url,
+            smtp_url,
+            mail_from,
+            school_name,
+            time_zone,
+            password_hashing: HashParams::owasp(),
+            sender_poll: Duration::from_secs(5),
+            db_pool_size: 16,
+        })
+    }
+
+    /// An absolute link to a path of the app, for emails and printed links.
+    pub fn link(&self, path: &str) -> String {
+        let mut base = self.base_url.as_str().trim_end_matches('/').to_owned();
+        base.push_str(path);
+        base
+    }
+
+    pub fn served_over_https(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_in_the_data_folder() {
+        let s = Settings::from_vars(&vars(&[])).unwrap();
+        assert_eq!(
+            s.database_url,
+            DatabaseUrl::Sqlite(PathBuf::from("./data/custodian.db"))
+        );
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.base_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(s.time_zone.name(), "Europe/London");
+        assert!(s.smtp_url.is_none());
+    }
+
+    #[test]
+    fn a_bad_value_is_named_in_one_line() {
+        let cases = [
+            ("BIND", "localhost", "CUSTODIAN_BIND: "),
+            ("TIME_ZONE", "Mars/Olympus", "CUSTODIAN_TIME_ZONE: "),
+            ("BASE_URL", "ftp://x", "CUSTODIAN_BASE_URL: "),
+            ("SMTP_URL", "carrier-pigeon://x", "CUSTODIAN_SMTP_URL: "),
+            ("MAIL_FROM", "not an address", "CUSTODIAN_MAIL_FROM: "),
+            ("DATABASE_URL", "mysql://x", "CUSTODIAN_DATABASE_URL: "),
+        ];
+        for (name, value, start) in cases {
+            let error = Settings::from_vars(&vars(&[(name, value)]))
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(error.starts_with(start), "{error}");
+            assert!(!error.contains('\n'), "{error}");
+        }
+    }
+
+    #[test]
+    fn postgres_urls_select_postgres() {
+        let s = Settings::from_vars(&vars(&[("DATABASE_URL", "postgres://u@h/db")])).unwrap();
+        assert!(s.database_url.is_postgres());
+    }
+}

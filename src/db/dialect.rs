@@ -1,0 +1,101 @@
+//! The only place that knows which backend it is talking to.
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use super::DbConnection;
+use crate::error::AppError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Per-connection settings. SQLite needs them on every connection: writers
+/// wait for each other (busy_timeout) instead of failing "database is locked".
+pub fn prepare_connection(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::sql_query("PRAGMA busy_timeout = 10000").execute(c)?;
+            diesel::sql_query("PRAGMA foreign_keys = ON").execute(c)?;
+            diesel::sql_query("PRAGMA journal_mode = WAL").execute(c)?;
+            diesel::sql_query("PRAGMA synchronous = NORMAL").execute(c)?;
+            Ok(())
+        }
+        DbConnection::Postgres(c) => {
+            diesel::sql_query("SET TIME ZONE 'UTC'").execute(c)?;
+            Ok(())
+        }
+    }
+}
+
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| anyhow::anyhow!("applying migrations: {e}"))
+}
+
+/// Runs every migration down to nothing and up again: used by the test that
+/// checks each migration is reversible.
+pub fn redo_all_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
+    fn redo<C: MigrationHarness<B>, B: diesel::backend::Backend>(
+        c: &mut C,
+        migrations: fn() -> EmbeddedMigrations,
+    ) -> anyhow::Result<()> {
+        c.revert_all_migrations(migrations())
+            .map_err(|e| anyhow::anyhow!("reverting migrations: {e}"))?;
+        c.run_pending_migrations(migrations())
+            .map_err(|e| anyhow::anyhow!("applying migrations again: {e}"))?;
+        Ok(())
+    }
+    match conn {
+        DbConnection::Sqlite(c) => redo(c, || SQLITE_MIGRATIONS),
+        DbConnection::Postgres(c) => redo(c, || POSTGRES_MIGRATIONS),
+    }
+}
+
+/// Runs `f` in one write transaction. On SQLite it starts IMMEDIATE, taking
+/// the write lock up front: a deferred transaction that reads and then writes
+/// can fail with SQLITE_BUSY instead of waiting its turn.
+pub fn write<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            if let Err(rollback) =
+                <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                tracing::error!(%rollback, "rolling back a failed transaction");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// A consistent copy of a live SQLite database (other writers carry on).
+pub fn backup_to(conn: &mut DbConnection, target: &str) -> anyhow::Result<()> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::sql_query("VACUUM INTO ?")
+                .bind::<Text, _>(target)
+                .execute(c)?;
+            Ok(())
+        }
+        DbConnection::Postgres(_) => {
+            anyhow::bail!("custodian backup copies SQLite databases; for PostgreSQL use pg_dump")
+        }
+    }
+}

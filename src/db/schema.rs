@@ -1,0 +1,128 @@
+//! The tables, as diesel sees them; one schema for both backends.
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        role -> Text,
+        active -> Bool,
+        password_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        deactivated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    web_sessions (key_hash) {
+        key_hash -> Text,
+        person_id -> Nullable<Text>,
+        state -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    person_tokens (token_hash) {
+        token_hash -> Text,
+        purpose -> Text,
+        person_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sign_in_throttle (email) {
+        email -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        occurred_at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        summary -> Text,
+        data -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_verifications (id) {
+        id -> Text,
+        verified_at -> Timestamp,
+        events_checked -> BigInt,
+        ok -> Bool,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        message_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+        recipients -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox_attempts (id) {
+        id -> Text,
+        outbox_id -> Text,
+        attempted_at -> Timestamp,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(outbox_attempts -> outbox (outbox_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    outbox_attempts,
+    app_secrets,
+    people,
+    web_sessions,
+    person_tokens,
+    sign_in_throttle,
+    audit_events,
+    audit_head,
+    audit_verifications,
+    outbox,
+);

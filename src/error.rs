@@ -1,0 +1,163 @@
+//! How things go wrong, and what the person sees when they do.
+//!
+//! A guide to choosing:
+//! - a record that does not exist, or that the person may not know exists: `NotFound`;
+//! - nobody signed in, or the session ended: `Unauthenticated` (a redirect to sign-in);
+//! - signed in, but the role or ownership does not allow it: `Forbidden`;
+//! - the request clashes with the current state (a duplicate, a used link): `Conflict`;
+//! - too many attempts: `RateLimited`;
+//! - a malformed request that no form of ours would send: `BadRequest`;
+//! - everything else, which is our fault: `Internal`. Only this one is logged
+//!   at error level, with its cause chain; its text never reaches the page.
+//!
+//! Invalid form input is not an error at all: it is a `FormErrors` value that
+//! the handler renders beside the fields, with status 422.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthenticated { next: Option<String> },
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("rate limited: {0}")]
+    RateLimited(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(error.into())
+    }
+
+    /// The heading and message of the error page; never the internal cause.
+    pub fn page_text(&self) -> (&'static str, String) {
+        match self {
+            Self::NotFound => (
+                "Page not found",
+                "There is nothing at this address, or it is not yours to see.".into(),
+            ),
+            Self::Unauthenticated { .. } => ("Sign in", "Please sign in to continue.".into()),
+            Self::Forbidden(why) => ("You cannot do this", (*why).to_owned()),
+            Self::Conflict(why) => ("This cannot be done now", why.clone()),
+            Self::RateLimited(why) => ("Too many attempts", why.clone()),
+            Self::BadRequest(why) => ("Something was wrong with that request", why.clone()),
+            Self::Internal(_) => (
+                "Sorry, something went wrong",
+                "Nothing was lost or half-saved. Please try again; if it happens again, \
+                 tell the headteacher and quote the reference below."
+                    .into(),
+            ),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        match error {
+            diesel::result::Error::NotFound => Self::NotFound,
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(error: askama::Error) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// Marks a response as one of our error pages; `web::errors` renders it in
+/// full, where the request id and the signed-in person are known.
+#[derive(Clone, Debug)]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub message: String,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unauthenticated { .. } => StatusCode::SEE_OTHER,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Unauthenticated { next } = self {
+            let location = match next {
+                Some(next) => format!(
+                    "{}?next={}",
+                    crate::web::urls::LOGIN,
+                    url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                ),
+                None => crate::web::urls::LOGIN.to_owned(),
+            };
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, location))
+                .finish();
+        }
+        let (title, message) = self.page_text();
+        let mut response = HttpResponse::build(self.status_code()).finish();
+        response
+            .extensions_mut()
+            .insert(ErrorPage { title, message });
+        response
+    }
+}
+
+/// Every problem with a submitted form, by field, in the order found.
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors {
+    errors: Vec<(&'static str, String)>,
+}
+
+impl FormErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.errors.push((field, message.into()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The first message for `field`, shown beside it.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Every error, for the summary at the top of the page.
+    pub fn all(&self) -> &[(&'static str, String)] {
+        &self.errors
+    }
+
+    /// `Ok(value)` when nothing was wrong.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FormErrors> {
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Record ids: UUID v7 (time-ordered, so new rows index well), stored as text.
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(uuid::Uuid);
+
+        impl $name {
+            pub fn new() -> Self {
+                Self(uuid::Uuid::now_v7())
+            }
+
+            /// Reads an id from a path or a row; `None` when it is not one.
+            pub fn parse(raw: &str) -> Option<Self> {
+                uuid::Uuid::parse_str(raw).ok().map(Self)
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A person who signs in.
+    PersonId
+);
+id_type!(
+    /// An audit event.
+    EventId
+);
+id_type!(
+    /// An outbox message.
+    MessageId
+);

@@ -1,0 +1,133 @@
+//! The email log: every message, its status and attempts; retry a failed one.
+
+use actix_web::{web, HttpResponse};
+use actix_web_flash_messages::FlashMessage;
+use serde::Deserialize;
+
+use super::store::{self, OutboxRow};
+use super::views::*;
+use crate::audit::{self, Action, Actor, NewEvent, Subject};
+use crate::auth::csrf::{CsrfForm, NoFields};
+use crate::auth::current::CurrentPerson;
+use crate::clock::from_row;
+use crate::db::dialect;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::web::layout::PageContext;
+use crate::web::{format, render, see_other, urls};
+
+const PAGE_SIZE: i64 = 50;
+
+fn view(row: &OutboxRow, zone: &time_tz::Tz) -> MessageView {
+    MessageView {
+        href: urls::email(&row.id),
+        created: format::date_time(from_row(row.created_at), zone),
+        recipients: row.recipients.clone(),
+        subject: row.subject.clone(),
+        status: row.status.clone(),
+        tag: status_tag(&row.status),
+        attempts: row.attempts,
+        last_error: row.last_error.clone(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: i64,
+}
+
+pub async fn list_get(
+    me: CurrentPerson,
+    state: web::Data<AppState>,
+    page: PageContext,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    me.require_head()?;
+    let number = query.page.max(0);
+    let rows = state
+        .db
+        .run(move |conn| store::list_messages(conn, None, PAGE_SIZE, number * PAGE_SIZE))
+        .await?;
+    let zone = state.settings.time_zone;
+    render(EmailListPage {
+        page,
+        held_note: state.settings.smtp_url.is_none(),
+        newer_href: (number > 0).then(|| format!("{}?page={}", urls::EMAILS, number - 1)),
+        older_href: (rows.len() as i64 == PAGE_SIZE)
+            .then(|| format!("{}?page={}", urls::EMAILS, number + 1)),
+        messages: rows.iter().map(|r| view(r, zone)).collect(),
+    })
+}
+
+pub async fn show_get(
+    me: CurrentPerson,
+    state: web::Data<AppState>,
+    page: PageContext,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    me.require_head()?;
+    let id = path.into_inner();
+    let (row, attempts) = state
+        .db
+        .run(move |conn| {
+            let row = store::find_message(conn, &id)?.ok_or(AppError::NotFound)?;
+            let attempts = store::list_attempts(conn, &id)?;
+            Ok((row, attempts))
+        })
+        .await?;
+    let zone = state.settings.time_zone;
+    render(EmailShowPage {
+        page,
+        message: view(&row, zone),
+        message_id: row.message_id.clone(),
+        body_text: row.body_text.clone(),
+        attempts: attempts
+            .iter()
+            .map(|a| AttemptView {
+                when: format::date_time(from_row(a.attempted_at), zone),
+                outcome: a.error.clone().unwrap_or_else(|| "Delivered".into()),
+            })
+            .collect(),
+        retry_url: (row.status == "failed").then(|| urls::email_retry(&row.id)),
+    })
+}
+
+pub async fn retry_post(
+    me: CurrentPerson,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    me.require_head()?;
+    let id = path.into_inner();
+    let ctx = state.ctx();
+    let back = urls::email(&id);
+    let requeued = state
+        .db
+        .run(move |conn| {
+            dialect::write(conn, |conn| {
+                let requeued = store::requeue(conn, &id, ctx.clock.now_row())?;
+                if requeued == 1 {
+                    audit::append(
+                        conn,
+                        ctx.clock.as_ref(),
+                        NewEvent::new(
+                            Actor::Person(me.id),
+                            Action::EmailRetried,
+                            Subject::of("email", &id),
+                            format!("{} asked for a failed email to be sent again", me.name),
+                        ),
+                    )?;
+                }
+                Ok(requeued)
+            })
+        })
+        .await?;
+    if requeued == 1 {
+        FlashMessage::success("The email is queued to be sent again.").send();
+    } else {
+        FlashMessage::info("Only a failed email can be retried; this one is not failed.").send();
+    }
+    Ok(see_other(&back))
+}

@@ -1,0 +1,21 @@
+//! Email: written to the outbox inside the transaction that causes it, and
+//! delivered by a background sender with retries, so a down mail server
+//! delays mail, never loses it, and never blocks a page.
+
+pub mod handlers;
+pub mod outbox;
+pub mod sender;
+pub mod store;
+pub mod templates;
+pub mod views;
+
+use actix_web::web;
+
+pub use outbox::{enqueue, Email, Recipient};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use crate::web::urls;
+    cfg.route(urls::EMAILS, web::get().to(handlers::list_get))
+        .route("/emails/{id}", web::get().to(handlers::show_get))
+        .route("/emails/{id}/retry", web::post().to(handlers::retry_post));
+}

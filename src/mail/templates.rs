@@ -1,0 +1,112 @@
+//! The emails the foundation sends, one builder each.
+
+use super::outbox::{Email, Recipient};
+use crate::people::domain::{Person, Role};
+
+pub fn invitation(to: Recipient, role: Role, link: String, invited_by: &str) -> Email {
+    Email {
+        kind: "invitation",
+        subject: "You have been invited to Custodian".into(),
+        greeting: format!("Dear {},", to.name),
+        paragraphs: vec![
+            format!(
+                "{invited_by} has added you to Custodian, the school's register for its \
+                 Social Networking Policy, as {}.",
+                role.label()
+            ),
+            "Choose a password to start using it.".into(),
+        ],
+        action: Some(("Choose your password".into(), link)),
+        after: vec!["The link works once and expires in 7 days.".into()],
+        to: vec![to],
+    }
+}
+
+pub fn password_reset(to: Recipient, link: String) -> Email {
+    Email {
+        kind: "password_reset",
+        subject: "Reset your Custodian password".into(),
+        greeting: format!("Dear {},", to.name),
+        paragraphs: vec![
+            "Someone asked to reset your Custodian password. If it was you, \
+                          choose a new password with the link below."
+                .into(),
+        ],
+        action: Some(("Choose a new password".into(), link)),
+        after: vec![
+            "The link works once and expires in 1 hour.".into(),
+            "If you did not ask for this, you can ignore this email: your password has \
+             not changed."
+                .into(),
+        ],
+        to: vec![to],
+    }
+}
+
+pub fn sign_in_locked(to: Recipient, until: String, login_link: String) -> Email {
+    Email {
+        kind: "sign_in_locked",
+        subject: "Sign-in to Custodian paused after failed attempts".into(),
+        greeting: format!("Dear {},", to.name),
+        paragraphs: vec![
+            "There were several failed attempts to sign in to your Custodian account, so \
+             signing in is paused for a while to protect it."
+                .into(),
+            format!("You can try again after {until}."),
+            "If this was not you, tell the headteacher; you may also want to reset your \
+             password."
+                .into(),
+        ],
+        action: Some(("Go to sign-in".into(), login_link)),
+        after: vec![],
+        to: vec![to],
+    }
+}
+
+pub fn role_changed(
+    to: Vec<Recipient>,
+    person: &Person,
+    from: Role,
+    changed_by: &str,
+    link: String,
+) -> Email {
+    Email {
+        kind: "role_changed",
+        subject: format!("{}'s role in Custodian has changed", person.name),
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            format!(
+                "{changed_by} changed {}'s role from {} to {}.",
+                person.name,
+                from.label(),
+                person.role.label()
+            ),
+            "Anyone signed in as this person has been signed out, so the new role applies \
+             at once."
+                .into(),
+        ],
+        action: Some(("See the person's record".into(), link)),
+        after: vec![],
+        to,
+    }
+}
+
+pub fn deactivated(to: Vec<Recipient>, person: &Person, by: &str, link: String) -> Email {
+    Email {
+        kind: "person_deactivated",
+        subject: format!("{} has been deactivated in Custodian", person.name),
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            format!(
+                "{by} deactivated {} ({}). They can no longer sign in, and any session \
+                 they had has ended.",
+                person.name,
+                person.role.label()
+            ),
+            "Their records stay in the register: people are never deleted.".into(),
+        ],
+        action: Some(("See the person's record".into(), link)),
+        after: vec![],
+        to,
+    }
+}

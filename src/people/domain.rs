@@ -1,0 +1,187 @@
+//! People and their roles; the rules about who may do what to whom.
+
+use time::OffsetDateTime;
+
+use crate::error::FormErrors;
+use crate::ids::PersonId;
+
+/// A person has one role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Staff,
+    Slt,
+    Headteacher,
+    Chair,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Staff, Role::Slt, Role::Headteacher, Role::Chair];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Slt => "slt",
+            Role::Headteacher => "headteacher",
+            Role::Chair => "chair",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Staff => "Staff",
+            Role::Slt => "Senior Leadership Team",
+            Role::Headteacher => "Headteacher",
+            Role::Chair => "Chair of governors",
+        }
+    }
+
+    /// SLT and the head manage people (and, later, official accounts).
+    pub fn manages_people(self) -> bool {
+        matches!(self, Role::Slt | Role::Headteacher)
+    }
+
+    /// The head reads the audit log; the chair reads what concerns the head.
+    pub fn reads_audit(self) -> bool {
+        matches!(self, Role::Headteacher | Role::Chair)
+    }
+
+    /// Who may give a person this role: only the head makes someone SLT,
+    /// head or chair; SLT may add and manage staff.
+    pub fn may_be_given_by(self, giver: Role) -> bool {
+        match self {
+            Role::Staff => giver.manages_people(),
+            Role::Slt | Role::Headteacher | Role::Chair => giver == Role::Headteacher,
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// An email address, trimmed and lower-cased so that one person has one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let email = raw.trim().to_lowercase();
+        if email.is_empty() {
+            return Err("Enter an email address".into());
+        }
+        if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
+            return Err(
+                "Enter an email address in the correct format, like name@school.org.uk".into(),
+            );
+        }
+        Ok(Self(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A person's name as they would like it shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            return Err("Enter the person's full name".into());
+        }
+        if name.chars().count() > 100 {
+            return Err("Names must be 100 characters or fewer".into());
+        }
+        Ok(Self(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A person as the app works with them.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: PersonId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub has_password: bool,
+    pub created_at: OffsetDateTime,
+    pub deactivated_at: Option<OffsetDateTime>,
+}
+
+/// A new person, checked.
+#[derive(Debug)]
+pub struct NewPerson {
+    pub name: PersonName,
+    pub email: EmailAddress,
+    pub role: Role,
+}
+
+impl NewPerson {
+    pub fn parse(name: &str, email: &str, role: &str) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::new();
+        let name = PersonName::parse(name)
+            .map_err(|e| errors.add("name", e))
+            .ok();
+        let email = EmailAddress::parse(email)
+            .map_err(|e| errors.add("email", e))
+            .ok();
+        let role = Role::parse(role)
+            .ok_or_else(|| errors.add("role", "Choose a role"))
+            .ok();
+        match (name, email, role) {
+            (Some(name), Some(email), Some(role)) if errors.is_empty() => {
+                Ok(Self { name, email, role })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            EmailAddress::parse("  Jo.Bloggs@School.ORG.uk ")
+                .unwrap()
+                .as_str(),
+            "jo.bloggs@school.org.uk"
+        );
+        assert!(EmailAddress::parse("jo").is_err());
+        assert!(EmailAddress::parse("").is_err());
+    }
+
+    #[test]
+    fn only_the_head_gives_senior_roles() {
+        assert!(Role::Staff.may_be_given_by(Role::Slt));
+        assert!(!Role::Slt.may_be_given_by(Role::Slt));
+        assert!(!Role::Chair.may_be_given_by(Role::Slt));
+        assert!(Role::Slt.may_be_given_by(Role::Headteacher));
+        assert!(!Role::Staff.may_be_given_by(Role::Staff));
+        assert!(!Role::Staff.may_be_given_by(Role::Chair));
+    }
+
+    #[test]
+    fn every_field_error_is_collected() {
+        let errors = NewPerson::parse(" ", "nope", "janitor").unwrap_err();
+        assert!(errors.get("name").is_some());
+        assert!(errors.get("email").is_some());
+        assert!(errors.get("role").is_some());
+    }
+}

@@ -1,0 +1,155 @@
+//! Queries on people. No HTTP here.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use super::domain::{Person, Role};
+use crate::clock::from_row;
+use crate::db::schema::people;
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::ids::PersonId;
+
+#[derive(Queryable, Selectable, Insertable, Debug)]
+#[diesel(table_name = people)]
+pub struct PersonRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub active: bool,
+    pub password_hash: Option<String>,
+    pub created_at: PrimitiveDateTime,
+    pub deactivated_at: Option<PrimitiveDateTime>,
+}
+
+impl TryFrom<PersonRow> for Person {
+    type Error = AppError;
+
+    fn try_from(row: PersonRow) -> Result<Self, AppError> {
+        let bad = |what: &str| AppError::internal(anyhow::anyhow!("person {}: bad {what}", row.id));
+        Ok(Person {
+            id: PersonId::parse(&row.id).ok_or_else(|| bad("id"))?,
+            role: Role::parse(&row.role).ok_or_else(|| bad("role"))?,
+            has_password: row.password_hash.is_some(),
+            created_at: from_row(row.created_at),
+            deactivated_at: row.deactivated_at.map(from_row),
+            name: row.name,
+            email: row.email,
+            active: row.active,
+        })
+    }
+}
+
+pub fn insert_person(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<()> {
+    diesel::insert_into(people::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_person(conn: &mut DbConnection, id: PersonId) -> Result<Option<Person>, AppError> {
+    people::table
+        .find(id.to_string())
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Person::try_from)
+        .transpose()
+}
+
+pub fn get_person(conn: &mut DbConnection, id: PersonId) -> Result<Person, AppError> {
+    find_person(conn, id)?.ok_or(AppError::NotFound)
+}
+
+/// The person and their password hash, for signing in.
+pub fn find_by_email_with_hash(
+    conn: &mut DbConnection,
+    email: &str,
+) -> Result<Option<(Person, Option<String>)>, AppError> {
+    let row = people::table
+        .filter(people::email.eq(email))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(|row| {
+        let hash = row.password_hash.clone();
+        Person::try_from(row).map(|p| (p, hash))
+    })
+    .transpose()
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Person>, AppError> {
+    Ok(find_by_email_with_hash(conn, email)?.map(|(p, _)| p))
+}
+
+pub fn get_password_hash(
+    conn: &mut DbConnection,
+    id: PersonId,
+) -> Result<Option<String>, AppError> {
+    Ok(people::table
+        .find(id.to_string())
+        .select(people::password_hash)
+        .first(conn)?)
+}
+
+/// Everyone, active first, by name.
+pub fn list_people(conn: &mut DbConnection) -> Result<Vec<Person>, AppError> {
+    people::table
+        .order((people::active.desc(), people::name.asc()))
+        .select(PersonRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Person::try_from)
+        .collect()
+}
+
+pub fn count_people(conn: &mut DbConnection) -> Result<i64, AppError> {
+    Ok(people::table.count().get_result(conn)?)
+}
+
+/// Active people with a role, for emails to "all SLT and the head".
+pub fn list_active_with_roles(
+    conn: &mut DbConnection,
+    roles: &[Role],
+) -> Result<Vec<Person>, AppError> {
+    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    people::table
+        .filter(people::active.eq(true))
+        .filter(people::role.eq_any(roles))
+        .order(people::name.asc())
+        .select(PersonRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Person::try_from)
+        .collect()
+}
+
+pub fn update_role(conn: &mut DbConnection, id: PersonId, role: Role) -> QueryResult<usize> {
+    diesel::update(people::table.find(id.to_string()))
+        .set(people::role.eq(role.as_str()))
+        .execute(conn)
+}
+
+pub fn update_password_hash(
+    conn: &mut DbConnection,
+    id: PersonId,
+    hash: &str,
+) -> QueryResult<usize> {
+    diesel::update(people::table.find(id.to_string()))
+        .set(people::password_hash.eq(Some(hash)))
+        .execute(conn)
+}
+
+pub fn deactivate(
+    conn: &mut DbConnection,
+    id: PersonId,
+    at: PrimitiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(people::table.find(id.to_string()))
+        .set((
+            people::active.eq(false),
+            people::deactivated_at.eq(Some(at)),
+        ))
+        .execute(conn)
+}

@@ -1,0 +1,86 @@
+//! The people pages.
+
+use askama::Template;
+
+use super::domain::{Person, Role};
+use crate::error::FormErrors;
+use crate::web::layout::PageContext;
+
+/// A person as a row or a record shows them.
+pub struct PersonView {
+    pub href: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub status: &'static str,
+    pub added_on: String,
+    pub deactivated_on: Option<String>,
+}
+
+impl PersonView {
+    pub fn new(person: &Person, zone: &time_tz::Tz) -> Self {
+        use crate::web::format::date;
+        Self {
+            href: crate::web::urls::person(person.id),
+            name: person.name.clone(),
+            email: person.email.clone(),
+            role: person.role,
+            active: person.active,
+            status: match (person.active, person.has_password) {
+                (false, _) => "Deactivated",
+                (true, false) => "Invited",
+                (true, true) => "Active",
+            },
+            added_on: date(person.created_at, zone),
+            deactivated_on: person.deactivated_at.map(|t| date(t, zone)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people/list.html")]
+pub struct PeopleListPage {
+    pub page: PageContext,
+    pub people: Vec<PersonView>,
+}
+
+pub struct RoleChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "people/new.html")]
+pub struct PeopleNewPage {
+    pub page: PageContext,
+    pub name: String,
+    pub email: String,
+    pub roles: Vec<RoleChoice>,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "people/show.html")]
+pub struct PeopleShowPage {
+    pub page: PageContext,
+    pub person: PersonView,
+    pub role_url: String,
+    pub deactivate_url: String,
+    pub roles: Vec<RoleChoice>,
+    pub may_change: bool,
+}
+
+/// The roles `giver` may give, with `current` selected.
+pub fn role_choices(giver: Role, current: Option<Role>) -> Vec<RoleChoice> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| r.may_be_given_by(giver))
+        .map(|r| RoleChoice {
+            value: r.as_str(),
+            label: r.label(),
+            selected: Some(r) == current,
+        })
+        .collect()
+}

@@ -1,0 +1,243 @@
+//! Building the application: used by `main` and by the tests alike.
+
+use std::net::{IpAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_session::config::{BrowserSession, TtlExtensionPolicy};
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::middleware::from_fn;
+use actix_web::{dev::Server, web, App, HttpServer};
+use actix_web_flash_messages::storage::CookieMessageStore;
+use actix_web_flash_messages::{FlashMessagesFramework, Level};
+use diesel::prelude::*;
+use governor::DefaultKeyedRateLimiter;
+use tokio::sync::watch;
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::current::IDLE_TIMEOUT;
+use crate::auth::password::Hasher;
+use crate::auth::session_store::{self, DbSessionStore};
+use crate::auth::throttle;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::schema::app_secrets;
+use crate::db::{Db, DbConnection};
+use crate::error::AppError;
+use crate::mail::sender::Sender;
+use crate::web::{errors, headers, health, pages, static_files, telemetry::RequestSpan, urls};
+
+/// What every service call needs besides a connection.
+#[derive(Clone)]
+pub struct Ctx {
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: Hasher,
+    pub sign_in_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl AppState {
+    pub fn ctx(&self) -> Ctx {
+        Ctx {
+            settings: self.settings.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+}
+
+/// The server, the mail sender, and what start-up found.
+pub struct Application {
+    port: u16,
+    server: Server,
+    sender: Sender,
+    state: AppState,
+    setup_link: Option<String>,
+}
+
+/// Largest request body we accept; forms are small.
+const MAX_BODY: usize = 64 * 1024;
+
+impl Application {
+    /// Opens the database (applying migrations), binds the address and
+    /// builds the server; nothing is served until `run_until_stopped`.
+    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let settings = Arc::new(settings);
+        let (db, key, hasher) = {
+            let settings = settings.clone();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let db = Db::open(&settings.database_url, settings.db_pool_size)?;
+                let key = cookie_key(&mut *db.conn()?)?;
+                let hasher = Hasher::new(settings.password_hashing);
+                Ok((db, key, hasher))
+            })
+            .await??
+        };
+        let state = AppState {
+            db: db.clone(),
+            settings: settings.clone(),
+            clock: clock.clone(),
+            hasher,
+            sign_in_limiter: Arc::new(throttle::address_limiter()),
+        };
+        let ctx = state.ctx();
+        let setup_link = db
+            .run(move |conn| crate::auth::service::issue_setup_link(conn, &ctx))
+            .await
+            .map_err(|e| anyhow::anyhow!("issuing the setup link: {e:?}"))?;
+
+        let listener = TcpListener::bind(settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = server(state.clone(), key, listener)?;
+        let sender = Sender::new(db, clock, settings)?;
+        Ok(Self {
+            port,
+            server,
+            sender,
+            state,
+            setup_link,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The one-time link for the head's account, on an empty database.
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
+    }
+
+    /// Serves until SIGTERM or SIGINT: stops accepting, lets requests
+    /// finish, then lets the sender finish the message in hand.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let sender = tokio::spawn(self.sender.run(stopped.clone()));
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone(), stopped));
+        let served = self.server.await;
+        let _ = stop.send(true);
+        let _ = sender.await;
+        let _ = housekeeping.await;
+        served.map_err(Into::into)
+    }
+}
+
+/// The key that signs session and flash cookies. Kept in the database so
+/// that restarts, and several instances on PostgreSQL, share it.
+fn cookie_key(conn: &mut DbConnection) -> anyhow::Result<Key> {
+    let find = |conn: &mut DbConnection| {
+        app_secrets::table
+            .find("cookie_key")
+            .select(app_secrets::value)
+            .first::<String>(conn)
+            .optional()
+    };
+    if find(conn)?.is_none() {
+        let fresh = hex::encode(Key::generate().master());
+        let inserted = diesel::insert_into(app_secrets::table)
+            .values((
+                app_secrets::name.eq("cookie_key"),
+                app_secrets::value.eq(fresh),
+            ))
+            .execute(conn);
+        match inserted {
+            // Another instance made it first: use theirs.
+            Ok(_)
+            | Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let stored = find(conn)?.ok_or_else(|| anyhow::anyhow!("cookie key missing"))?;
+    Ok(Key::from(&hex::decode(stored)?))
+}
+
+fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Server> {
+    let https = state.settings.served_over_https();
+    let store = DbSessionStore::new(state.db.clone(), state.clock.clone());
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(store.clone(), key.clone())
+            .cookie_name("custodian_session".into())
+            .cookie_http_only(true)
+            .cookie_secure(https)
+            .cookie_same_site(SameSite::Lax)
+            .session_lifecycle(
+                BrowserSession::default()
+                    .state_ttl(actix_web::cookie::time::Duration::seconds(
+                        IDLE_TIMEOUT.whole_seconds(),
+                    ))
+                    .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+            )
+            .build();
+        let flash =
+            FlashMessagesFramework::builder(CookieMessageStore::builder(key.clone()).build())
+                .minimum_level(Level::Info)
+                .build();
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY))
+            .app_data(web::FormConfig::default().limit(MAX_BODY))
+            .app_data(web::QueryConfig::default().error_handler(|_, _| {
+                AppError::BadRequest(
+                    "The address has something this page does not understand.".into(),
+                )
+                .into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .wrap(from_fn(errors::error_pages))
+            .wrap(flash)
+            .wrap(sessions)
+            .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(headers::security_headers(https))
+            .route(urls::HOME, web::get().to(pages::home_get))
+            .route(urls::ACCESSIBILITY, web::get().to(pages::accessibility_get))
+            .route(
+                urls::STYLESHEET,
+                web::get().to(static_files::stylesheet_get),
+            )
+            .route(urls::HEALTHZ, web::get().to(health::healthz_get))
+            .route(urls::READYZ, web::get().to(health::readyz_get))
+            .configure(crate::auth::routes)
+            .configure(crate::people::routes)
+            .configure(crate::audit::routes)
+            .configure(crate::mail::routes)
+            .default_service(web::to(errors::not_found))
+    })
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// Clears expired sessions now and then.
+async fn housekeeping(state: AppState, mut stopped: watch::Receiver<bool>) {
+    loop {
+        let clock = state.clock.clone();
+        if let Err(error) = state
+            .db
+            .run(move |conn| session_store::delete_expired(conn, clock.now_row()))
+            .await
+        {
+            tracing::warn!(error = ?error, "clearing expired sessions");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
+    }
+}

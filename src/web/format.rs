@@ -1,0 +1,39 @@
+//! Times as people read them: in the school's time zone.
+
+use time::OffsetDateTime;
+use time_tz::{OffsetDateTimeExt, Tz};
+
+/// "24 Nov 2026, 14:05".
+pub fn date_time(t: OffsetDateTime, zone: &Tz) -> String {
+    let local = t.to_timezone(zone);
+    let format = time::macros::format_description!(
+        "[day padding:none] [month repr:short] [year], [hour]:[minute]"
+    );
+    local.format(&format).unwrap_or_default()
+}
+
+/// "24 Nov 2026".
+pub fn date(t: OffsetDateTime, zone: &Tz) -> String {
+    let local = t.to_timezone(zone);
+    let format = time::macros::format_description!("[day padding:none] [month repr:short] [year]");
+    local.format(&format).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn summer_and_winter_times_in_london() {
+        let london = time_tz::timezones::db::europe::LONDON;
+        assert_eq!(
+            date_time(datetime!(2026-07-01 12:00 UTC), london),
+            "1 Jul 2026, 13:00"
+        );
+        assert_eq!(
+            date_time(datetime!(2026-12-01 12:00 UTC), london),
+            "1 Dec 2026, 12:00"
+        );
+    }
+}

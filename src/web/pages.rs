@@ -1,0 +1,82 @@
+//! The home page and the accessibility statement.
+
+use actix_web::HttpResponse;
+use askama::Template;
+
+use crate::auth::current::CurrentPerson;
+use crate::error::AppError;
+use crate::people::domain::Role;
+use crate::web::layout::PageContext;
+use crate::web::{render, urls};
+
+pub struct Task {
+    pub href: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub page: PageContext,
+    pub name: String,
+    pub role: Role,
+    pub tasks: Vec<Task>,
+}
+
+/// What this person can do here, by role.
+fn tasks_for(role: Role) -> Vec<Task> {
+    let mut tasks = Vec::new();
+    if role.manages_people() {
+        tasks.push(Task {
+            href: urls::PEOPLE,
+            title: "People",
+            description: "Add staff, change roles and deactivate leavers.",
+        });
+    }
+    if role.reads_audit() {
+        tasks.push(Task {
+            href: urls::AUDIT,
+            title: "Audit log",
+            description: if role == Role::Chair {
+                "Every recorded event that concerns the headteacher."
+            } else {
+                "Every change made in Custodian, in order, with proof that none was altered."
+            },
+        });
+    }
+    if role == Role::Headteacher {
+        tasks.push(Task {
+            href: urls::EMAILS,
+            title: "Emails",
+            description: "Every email Custodian has sent or is waiting to send.",
+        });
+    }
+    tasks.push(Task {
+        href: urls::PASSWORD,
+        title: "Your password",
+        description: "Change the password you sign in with.",
+    });
+    tasks
+}
+
+pub async fn home_get(me: CurrentPerson, page: PageContext) -> Result<HttpResponse, AppError> {
+    render(HomePage {
+        page,
+        tasks: tasks_for(me.role),
+        name: me.name,
+        role: me.role,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+pub struct AccessibilityPage {
+    pub page: PageContext,
+    pub school_name: String,
+}
+
+pub async fn accessibility_get(page: PageContext) -> Result<HttpResponse, AppError> {
+    let school_name = page.school_name.clone();
+    render(AccessibilityPage { page, school_name })
+}

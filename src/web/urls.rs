@@ -1,0 +1,45 @@
+//! Every path of the app, in one place, so no template spells one by hand.
+
+pub const HOME: &str = "/";
+pub const LOGIN: &str = "/login";
+pub const LOGOUT: &str = "/logout";
+pub const SETUP: &str = "/setup";
+pub const INVITATION: &str = "/invitation";
+pub const PASSWORD: &str = "/password";
+pub const PASSWORD_RESET: &str = "/password/reset";
+pub const PASSWORD_RESET_CHOOSE: &str = "/password/reset/choose";
+pub const PEOPLE: &str = "/people";
+pub const PEOPLE_NEW: &str = "/people/new";
+pub const AUDIT: &str = "/audit";
+pub const AUDIT_EXPORT: &str = "/audit/export.csv";
+pub const AUDIT_VERIFY: &str = "/audit/verify";
+pub const EMAILS: &str = "/emails";
+pub const ACCESSIBILITY: &str = "/accessibility";
+pub const STYLESHEET: &str = "/static/app.css";
+pub const HEALTHZ: &str = "/healthz";
+pub const READYZ: &str = "/readyz";
+
+pub fn person(id: impl std::fmt::Display) -> String {
+    format!("{PEOPLE}/{id}")
+}
+
+pub fn person_role(id: impl std::fmt::Display) -> String {
+    format!("{PEOPLE}/{id}/role")
+}
+
+pub fn person_deactivate(id: impl std::fmt::Display) -> String {
+    format!("{PEOPLE}/{id}/deactivate")
+}
+
+pub fn email(id: impl std::fmt::Display) -> String {
+    format!("{EMAILS}/{id}")
+}
+
+pub fn email_retry(id: impl std::fmt::Display) -> String {
+    format!("{EMAILS}/{id}/retry")
+}
+
+/// A link that carries a one-time token.
+pub fn with_token(path: &str, token: &str) -> String {
+    format!("{path}?token={token}")
+}
