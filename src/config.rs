@@ -20,6 +20,9 @@ pub struct Settings {
     pub database_url: DatabaseUrl,
     pub bind: SocketAddr,
     pub base_url: Url,
+    /// False when the base URL was made from the bind address, so that it
+    /// follows the port actually bound (port 0 picks a free one).
+    pub base_url_explicit: bool,
     /// Unset: mail is held in the outbox.
     pub smtp_url: Option<String>,
     pub mail_from: Mailbox,
@@ -115,6 +118,7 @@ impl Settings {
             data_dir,
             database_url,
             bind,
+            base_url_explicit: get("BASE_URL").is_some(),
             base_url,
             smtp_url,
             mail_from,

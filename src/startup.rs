@@ -68,7 +68,13 @@ const MAX_BODY: usize = 64 * 1024;
 impl Application {
     /// Opens the database (applying migrations), binds the address and
     /// builds the server; nothing is served until `run_until_stopped`.
-    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn build(mut settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let local = listener.local_addr()?;
+        if !settings.base_url_explicit {
+            settings.base_url = url::Url::parse(&format!("http://{local}"))?;
+        }
         let settings = Arc::new(settings);
         let (db, key, hasher) = {
             let settings = settings.clone();
@@ -93,9 +99,7 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("issuing the setup link: {e:?}"))?;
 
-        let listener = TcpListener::bind(settings.bind)
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
-        let port = listener.local_addr()?.port();
+        let port = local.port();
         let server = server(state.clone(), key, listener)?;
         let sender = Sender::new(db, clock, settings)?;
         Ok(Self {

@@ -107,7 +107,7 @@ pub fn enqueue(
             outbox::kind.eq(email.kind),
             outbox::created_at.eq(now),
             outbox::recipients.eq(recipients),
-            outbox::subject.eq(format!("{} – {}", email.subject, settings.school_name)),
+            outbox::subject.eq(format!("{}: {}", settings.school_name, email.subject)),
             outbox::body_text.eq(text),
             outbox::body_html.eq(html),
             outbox::status.eq(if settings.smtp_url.is_some() {

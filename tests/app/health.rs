@@ -1,0 +1,11 @@
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.page("/healthz").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, "ok");
+    let (status, _) = app.page("/readyz").await;
+    assert_eq!(status, 200);
+}

@@ -1,0 +1,337 @@
+//! Spawning the real app for a test: a fresh SQLite file (or a fresh
+//! PostgreSQL database when `CUSTODIAN_TEST_POSTGRES_URL` is set), an
+//! in-process SMTP server, cheap argon2, a clock that moves only when told.
+
+#![allow(dead_code)]
+
+pub mod smtp;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use custodian::clock::ManualClock;
+use custodian::config::Settings;
+use custodian::db::{DatabaseUrl, Db};
+use custodian::people::domain::{NewPerson, Role};
+use custodian::people::service::{self, ChangedBy};
+use custodian::startup::{Application, Ctx};
+use diesel::prelude::*;
+use reqwest::StatusCode;
+
+pub use smtp::{MailServer, ReceivedEmail};
+
+/// The password every test person signs in with.
+pub const PASSWORD: &str = "a test passphrase long enough";
+
+/// Where the test clock starts: a Tuesday morning in term.
+pub fn start_time() -> time::OffsetDateTime {
+    time::macros::datetime!(2026-11-24 08:00 UTC)
+}
+
+/// How the test's mail server behaves at start.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Smtp {
+    /// Running and accepting.
+    Running,
+    /// Configured, but nothing listens until `start_mail_server`.
+    NotStarted,
+    /// No CUSTODIAN_SMTP_URL: mail is held.
+    Unset,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub mail: MailServer,
+    pub settings: Settings,
+    pub db: Db,
+    pub setup_link: Option<String>,
+    pub data_dir: tempfile::TempDir,
+    /// Set by tests that mean to leave mail unsent (an SMTP outage).
+    pub allow_unsent_mail: bool,
+    postgres: Option<TestPostgres>,
+}
+
+/// A person made for a test.
+#[derive(Clone, Debug)]
+pub struct TestPerson {
+    pub id: custodian::ids::PersonId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Smtp::Running).await
+    }
+
+    pub async fn spawn_with(smtp: Smtp) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let postgres = TestPostgres::create();
+        let mail = MailServer::new();
+        if smtp == Smtp::Running {
+            mail.start();
+        }
+        let mut settings = Settings::from_vars(&HashMap::new()).expect("default settings");
+        settings.data_dir = data_dir.path().to_owned();
+        settings.database_url = match &postgres {
+            Some(pg) => DatabaseUrl::Postgres(pg.url.clone()),
+            None => DatabaseUrl::Sqlite(data_dir.path().join("custodian.db")),
+        };
+        settings.bind = "127.0.0.1:0".parse().expect("address");
+        settings.smtp_url = (smtp != Smtp::Unset).then(|| mail.url());
+        settings.school_name = "Oakfield Primary School".into();
+        settings.password_hashing = custodian::auth::password::HashParams::cheap_for_tests();
+        settings.sender_poll = Duration::from_millis(50);
+        settings.db_pool_size = 8;
+
+        let clock = ManualClock::new(start_time());
+        let app = Application::build(settings, Arc::new(clock.clone()))
+            .await
+            .expect("the app builds");
+        let port = app.port();
+        let setup_link = app.setup_link().map(str::to_owned);
+        let settings = (*app.state().settings).clone();
+        let db = app.state().db.clone();
+        tokio::spawn(app.run_until_stopped());
+
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            client,
+            clock,
+            mail,
+            settings,
+            db,
+            setup_link,
+            data_dir,
+            allow_unsent_mail: false,
+            postgres,
+        }
+    }
+
+    pub fn ctx(&self) -> Ctx {
+        Ctx {
+            settings: Arc::new(self.settings.clone()),
+            clock: Arc::new(self.clock.clone()),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{}", self.address, path)
+        }
+    }
+
+    /// A new browser: no cookies.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// GETs a page and returns its status and HTML.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// The CSRF token of this client's session.
+    pub async fn csrf_token(&self) -> String {
+        let (_, html) = self.page("/password/reset").await;
+        csrf_in(&html).expect("a CSRF token on the page")
+    }
+
+    /// Posts a form as a browser would, with the session's CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly these fields (no CSRF token unless given).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Adds a person directly (as the command line would), with `PASSWORD`.
+    pub fn add_person(&self, name: &str, role: Role) -> TestPerson {
+        let email = format!("{}@oakfield.example", name.to_lowercase().replace(' ', "."));
+        let hasher = custodian::auth::password::Hasher::new(self.settings.password_hashing);
+        let hash = hasher.hash_blocking(
+            &custodian::auth::password::NewPassword::parse(PASSWORD).expect("password"),
+        );
+        let new = NewPerson::parse(name, &email, role.as_str()).expect("valid person");
+        let mut conn = self.db.conn().expect("connection");
+        let added = service::add(&mut conn, &self.ctx(), &ChangedBy::cli(), new, Some(hash))
+            .expect("add person")
+            .expect("not refused");
+        TestPerson {
+            id: added.person.id,
+            name: added.person.name,
+            email: added.person.email,
+            role,
+        }
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Adds a person with this role and signs this client in as them.
+    pub async fn sign_in_as(&self, role: Role) -> TestPerson {
+        let name = match role {
+            Role::Headteacher => "Helen Carter",
+            Role::Slt => "David Okafor",
+            Role::Staff => "Tom Reed",
+            Role::Chair => "Margaret Ellis",
+        };
+        let person = self.add_person(name, role);
+        let response = self.sign_in(&person.email, PASSWORD).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in as {role:?}"
+        );
+        person
+    }
+
+    /// Waits for an email to `address` matching `subject_part`.
+    pub async fn email_to(&self, address: &str, subject_part: &str) -> ReceivedEmail {
+        self.mail
+            .wait_for(|m| m.to.iter().any(|t| t == address) && m.subject.contains(subject_part))
+            .await
+            .unwrap_or_else(|| {
+                panic!(
+                    "no email to {address} about '{subject_part}'; received: {:?}",
+                    self.mail.subjects()
+                )
+            })
+    }
+
+    /// Rows of the outbox by status.
+    pub fn outbox_statuses(&self) -> Vec<(String, String)> {
+        use custodian::db::schema::outbox;
+        let mut conn = self.db.conn().expect("connection");
+        outbox::table
+            .select((outbox::message_id, outbox::status))
+            .order(outbox::created_at.asc())
+            .load(&mut *conn)
+            .expect("outbox")
+    }
+
+    /// The audit actions in order.
+    pub fn audit_actions(&self) -> Vec<String> {
+        use custodian::db::schema::audit_events;
+        let mut conn = self.db.conn().expect("connection");
+        audit_events::table
+            .select(audit_events::action)
+            .order(audit_events::seq.asc())
+            .load(&mut *conn)
+            .expect("audit")
+    }
+}
+
+/// The CSRF token in a page's HTML.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let re = regex::Regex::new(r#"name="csrf_token" value="([^"]+)""#).expect("regex");
+    re.captures(html).map(|c| c[1].to_owned())
+}
+
+/// The first link in an email's text that starts with the app's address.
+pub fn link_in(email: &ReceivedEmail, app: &TestApp) -> String {
+    let re = regex::Regex::new(r"https?://[^\s<>]+").expect("regex");
+    let found = re
+        .find_iter(&email.text)
+        .map(|m| m.as_str().to_owned())
+        .find(|l| l.starts_with(&app.address));
+    found.unwrap_or_else(|| panic!("no link in: {}", email.text))
+}
+
+impl Drop for TestApp {
+    /// SECURITY of the test suite: mail a test caused but never delivered is
+    /// a failure, unless the test is about an outage.
+    fn drop(&mut self) {
+        if std::thread::panicking() || self.allow_unsent_mail || self.settings.smtp_url.is_none() {
+            return;
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let unsent: Vec<_> = self
+                .outbox_statuses()
+                .into_iter()
+                .filter(|(_, status)| status != "sent")
+                .collect();
+            if unsent.is_empty() {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("mail left unsent at the end of the test: {unsent:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// A fresh PostgreSQL database for one test, dropped afterwards.
+struct TestPostgres {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl TestPostgres {
+    fn create() -> Option<Self> {
+        let admin_url = std::env::var("CUSTODIAN_TEST_POSTGRES_URL").ok()?;
+        let name = format!("custodian_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin =
+            PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create the test database");
+        let mut url = url::Url::parse(&admin_url).expect("postgres URL");
+        url.set_path(&name);
+        Some(Self {
+            admin_url,
+            name,
+            url: url.to_string(),
+        })
+    }
+}
+
+impl Drop for TestPostgres {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The integration suite: the real app over HTTP, a real database and a real
+//! SMTP server. Every test reads as a person's story.
+
+mod helpers;
+
+mod audit_log;
+mod authorization;
+mod cli;
+mod health;
+mod migrations;
+mod outbox;
+mod passwords;
+mod people;
+mod security;
+mod sign_in;
