@@ -1,1 +1,190 @@
+//! Headers, CSRF, timeouts and hostile input.
 
+use custodian::people::domain::Role;
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, PASSWORD};
+
+fn assert_security_headers(response: &reqwest::Response) {
+    let h = response.headers();
+    let csp = h
+        .get("content-security-policy")
+        .expect("CSP")
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(h.get("x-frame-options").unwrap(), "DENY");
+    assert!(h.get("referrer-policy").is_some());
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_error_pages_included() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Staff).await;
+    for path in ["/", "/login", "/no/such/page", "/people", "/healthz"] {
+        let response = app.get(path).await;
+        assert_security_headers(&response);
+    }
+    let signed_in = app.get("/").await;
+    assert_eq!(
+        signed_in.headers().get("cache-control").unwrap(),
+        "no-store"
+    );
+    let refused = app.get("/people").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("You cannot do this"));
+    assert!(html.contains("quote this reference"));
+}
+
+#[tokio::test]
+async fn a_post_without_a_valid_csrf_token_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Headteacher).await;
+    let fields = [
+        ("name", "Eve Intruder"),
+        ("email", "eve@oakfield.example"),
+        ("role", "staff"),
+    ];
+    let response = app.post_raw("/people/new", &fields).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let mut forged = fields.to_vec();
+    forged.push(("csrf_token", "forged-token"));
+    let response = app.post_raw("/people/new", &forged).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (_, html) = app.page("/people").await;
+    assert!(!html.contains("Eve Intruder"));
+    // Sign-out needs the token too.
+    assert_eq!(
+        app.post_raw("/logout", &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.get("/").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_session_ends_after_thirty_idle_minutes() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Staff).await;
+    app.clock.advance(time::Duration::minutes(29));
+    assert_eq!(app.get("/").await.status(), 200);
+    app.clock.advance(time::Duration::minutes(29));
+    assert_eq!(app.get("/").await.status(), 200, "activity keeps it alive");
+    app.clock.advance(time::Duration::minutes(31));
+    let response = app.get("/").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(response
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+}
+
+#[tokio::test]
+async fn a_session_ends_twelve_hours_after_sign_in_however_active() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Staff).await;
+    for _ in 0..(12 * 3 - 1) {
+        app.clock.advance(time::Duration::minutes(20));
+        assert_eq!(app.get("/").await.status(), 200);
+    }
+    app.clock.advance(time::Duration::minutes(21));
+    assert_eq!(app.get("/").await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_session_id_is_renewed_at_sign_in() {
+    let app = TestApp::spawn().await;
+    let person = app.add_person("Tom Reed", Role::Staff);
+    let before = app.get("/login").await;
+    let anonymous = crate::sign_in::session_cookie(&before);
+    let after = app.sign_in(&person.email, PASSWORD).await;
+    let signed_in = crate::sign_in::session_cookie(&after);
+    assert_ne!(anonymous, signed_in);
+    // The pre-sign-in session id does not carry the sign-in.
+    let replay = app
+        .new_client()
+        .get(app.url("/"))
+        .header("cookie", anonymous)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn hostile_and_oversized_input_never_produces_a_500() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Headteacher).await;
+    let token = app.csrf_token().await;
+    let huge = "x".repeat(200 * 1024);
+    let cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("/people/new", vec![("csrf_token", &token), ("name", &huge)]),
+        (
+            "/people/new",
+            vec![
+                ("csrf_token", &token),
+                ("name", "\u{0}\u{202e}"),
+                ("email", "a@b"),
+                ("role", "'; DROP TABLE people;--"),
+            ],
+        ),
+        (
+            "/people/not-an-id/role",
+            vec![("csrf_token", &token), ("role", "staff")],
+        ),
+        (
+            "/login",
+            vec![
+                ("csrf_token", &token),
+                ("email", &huge),
+                ("password", &huge),
+            ],
+        ),
+        (
+            "/password/reset",
+            vec![
+                ("csrf_token", &token),
+                ("email", "<script>alert(1)</script>"),
+            ],
+        ),
+    ];
+    for (path, fields) in cases {
+        let status = app.post_raw(path, &fields).await.status();
+        assert!(
+            status.is_client_error() || status.is_redirection(),
+            "{path}: {status}"
+        );
+    }
+    let raw = app
+        .client
+        .post(app.url("/people/new"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![0xff, 0xfe, b'=', 0x80])
+        .send()
+        .await
+        .unwrap();
+    assert!(raw.status().is_client_error());
+    for path in [
+        "/audit?from=yesterday&before=abc",
+        "/audit?action=nonsense",
+        "/emails?page=-5",
+        "/people/%00",
+    ] {
+        let status = app.get(path).await.status();
+        assert!(status.as_u16() < 500, "{path}: {status}");
+    }
+    let (_, html) = app.page("/audit?action=nonsense").await;
+    assert!(html.contains("Choose an action from the list"));
+    let escaped = app
+        .post_form("/password/reset", &[("email", "<script>x</script>")])
+        .await;
+    assert!(!escaped.text().await.unwrap().contains("<script>x"));
+}

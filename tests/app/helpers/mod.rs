@@ -119,6 +119,14 @@ impl TestApp {
         }
     }
 
+    /// Another browser on the same app: its own cookies, nobody signed in.
+    pub fn spawn_client(app: &TestApp) -> Visitor {
+        Visitor {
+            address: app.address.clone(),
+            client: app.new_client(),
+        }
+    }
+
     pub fn ctx(&self) -> Ctx {
         Ctx {
             settings: Arc::new(self.settings.clone()),
@@ -254,6 +262,50 @@ impl TestApp {
             .order(audit_events::seq.asc())
             .load(&mut *conn)
             .expect("audit")
+    }
+}
+
+/// A second browser, for stories with two people or two devices.
+pub struct Visitor {
+    pub address: String,
+    pub client: reqwest::Client,
+}
+
+impl Visitor {
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{}", self.address, path)
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let (_, html) = self.page("/password/reset").await;
+        let token = csrf_in(&html).expect("a CSRF token");
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
     }
 }
 
