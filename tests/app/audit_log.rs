@@ -1,1 +1,220 @@
+//! The audit log: appended with every change, append-only, hash-chained.
 
+use custodian::audit::service::verify_chain;
+use custodian::db::DbConnection;
+use custodian::people::domain::Role;
+use diesel::prelude::*;
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+
+fn verify(app: &TestApp) -> custodian::audit::service::Verification {
+    let mut conn = app.db.conn().unwrap();
+    verify_chain(&mut conn).unwrap()
+}
+
+/// Runs SQL as someone with the database file would, behind the app's back.
+pub fn tamper(app: &TestApp, statements: &[&str]) {
+    let mut conn = app.db.conn().unwrap();
+    let drop_guards: &[&str] = match &mut *conn {
+        DbConnection::Sqlite(_) => &["DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_events_no_delete"],
+        DbConnection::Postgres(_) => &["ALTER TABLE audit_events DISABLE TRIGGER USER"],
+    };
+    for sql in drop_guards.iter().chain(statements) {
+        diesel::sql_query(*sql).execute(&mut *conn).unwrap();
+    }
+}
+
+async fn app_with_events() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Headteacher).await;
+    for name in ["Ann Able", "Ben Best", "Cat Cole"] {
+        app.add_person(name, Role::Staff);
+    }
+    app
+}
+
+#[tokio::test]
+async fn every_change_appends_an_event_and_the_chain_verifies() {
+    let app = app_with_events().await;
+    let actions = app.audit_actions();
+    assert!(actions.iter().filter(|a| *a == "person.created").count() >= 4);
+    assert!(actions.contains(&"sign_in.succeeded".to_owned()));
+    let result = verify(&app);
+    assert!(result.ok(), "{result:?}");
+    assert_eq!(result.events_checked as usize, actions.len());
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_change_or_delete_an_event() {
+    let app = app_with_events().await;
+    let mut conn = app.db.conn().unwrap();
+    assert!(diesel::sql_query("UPDATE audit_events SET summary = 'nothing happened'")
+        .execute(&mut *conn)
+        .is_err());
+    assert!(diesel::sql_query("DELETE FROM audit_events").execute(&mut *conn).is_err());
+    drop(conn);
+    assert!(verify(&app).ok());
+}
+
+#[tokio::test]
+async fn an_edit_is_found() {
+    let app = app_with_events().await;
+    tamper(&app, &["UPDATE audit_events SET summary = 'Nothing to see' WHERE seq = 2"]);
+    let result = verify(&app);
+    assert_eq!(result.problem.as_deref(), Some("event 2: its content was changed"));
+}
+
+#[tokio::test]
+async fn a_deletion_in_the_middle_is_found() {
+    let app = app_with_events().await;
+    tamper(&app, &["DELETE FROM audit_events WHERE seq = 3"]);
+    let problem = verify(&app).problem.expect("found");
+    assert!(problem.starts_with("event 3: missing"), "{problem}");
+}
+
+#[tokio::test]
+async fn a_deletion_at_the_end_is_found() {
+    let app = app_with_events().await;
+    let last = app.audit_actions().len();
+    tamper(&app, &[&format!("DELETE FROM audit_events WHERE seq = {last}")]);
+    let problem = verify(&app).problem.expect("found");
+    assert!(problem.contains("were removed"), "{problem}");
+}
+
+#[tokio::test]
+async fn a_reordering_is_found() {
+    let app = app_with_events().await;
+    tamper(
+        &app,
+        &[
+            "UPDATE audit_events SET seq = -1 WHERE seq = 2",
+            "UPDATE audit_events SET seq = 2 WHERE seq = 3",
+            "UPDATE audit_events SET seq = 3 WHERE seq = -1",
+        ],
+    );
+    let problem = verify(&app).problem.expect("found");
+    assert!(problem.starts_with("event 2:"), "{problem}");
+}
+
+#[tokio::test]
+async fn an_insertion_is_found() {
+    let app = app_with_events().await;
+    tamper(
+        &app,
+        &[
+            "UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 3",
+            "UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1003",
+            "INSERT INTO audit_events (seq, id, occurred_at, actor_kind, actor_id, action, subject_type, subject_id, summary, data, prev_hash, hash) \
+             SELECT 3, 'forged', occurred_at, actor_kind, actor_id, action, subject_type, subject_id, 'Forged', data, hash, hash FROM audit_events WHERE seq = 2",
+        ],
+    );
+    let problem = verify(&app).problem.expect("found");
+    assert!(problem.starts_with("event 3:"), "{problem}");
+}
+
+#[tokio::test]
+async fn concurrent_requests_never_fork_the_chain() {
+    let app = TestApp::spawn().await;
+    let people: Vec<_> = (0..16)
+        .map(|n| app.add_person(&format!("Staff Member {n}"), Role::Staff))
+        .collect();
+    let token = app.csrf_token().await;
+    let requests = people.iter().map(|p| {
+        let client = app.client.clone();
+        let url = app.url("/password/reset");
+        let fields = vec![("csrf_token".to_owned(), token.clone()), ("email".to_owned(), p.email.clone())];
+        async move { client.post(url).form(&fields).send().await.unwrap().status() }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    let result = verify(&app);
+    assert!(result.ok(), "{result:?}");
+    let resets = app
+        .audit_actions()
+        .iter()
+        .filter(|a| *a == "person.password_reset_requested")
+        .count();
+    assert_eq!(resets, 16);
+    app.mail.wait_for_count(32).await;
+}
+
+#[tokio::test]
+async fn the_head_browses_filters_exports_and_verifies_the_log() {
+    let app = app_with_events().await;
+    let (status, html) = app.page("/audit").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("added Ann Able as Staff"));
+    assert!(html.contains("The chain has not been verified yet"));
+
+    let (_, html) = app.page("/audit?action=sign_in.succeeded").await;
+    assert!(html.contains("signed in"));
+    assert!(!html.contains("added Ann Able"));
+
+    let csv = app.get("/audit/export.csv?action=person.created").await;
+    assert_eq!(csv.headers().get("content-type").unwrap(), "text/csv; charset=utf-8");
+    let body = csv.text().await.unwrap();
+    let mut lines = body.lines();
+    assert!(lines.next().unwrap().starts_with("seq,occurred_at_utc,actor"));
+    let rows: Vec<_> = lines.collect();
+    assert_eq!(rows.len(), 4, "{body}");
+    assert!(rows.iter().all(|r| r.contains("person.created")));
+
+    let response = app.post_form("/audit/verify", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page("/audit").await;
+    assert!(html.contains("The audit log is whole"));
+    assert!(html.contains("Last verified 24 Nov 2026"));
+}
+
+#[tokio::test]
+async fn the_head_is_told_when_verification_finds_tampering() {
+    let app = app_with_events().await;
+    tamper(&app, &["UPDATE audit_events SET summary = 'Nothing to see' WHERE seq = 2"]);
+    app.post_form("/audit/verify", &[]).await;
+    let (_, html) = app.page("/audit").await;
+    assert!(html.contains("tampered with: event 2: its content was changed"));
+}
+
+#[tokio::test]
+async fn the_chair_sees_only_what_concerns_the_head() {
+    let app = TestApp::spawn().await;
+    let head = app.add_person("Helen Carter", Role::Headteacher);
+    app.add_person("Tom Reed", Role::Staff);
+    let head_browser = TestApp::spawn_client(&app);
+    head_browser.sign_in(&head.email, crate::helpers::PASSWORD).await;
+    app.sign_in_as(Role::Chair).await;
+    let (status, html) = app.page("/audit").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Helen Carter signed in"));
+    assert!(!html.contains("added Tom Reed"));
+}
+
+#[tokio::test]
+async fn a_change_that_fails_leaves_no_event() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Headteacher).await;
+    let staff = app.add_person("Tom Reed", Role::Staff);
+    let before = app.audit_actions();
+    // The database refuses a role it does not know, mid-transaction.
+    let mut conn = app.db.conn().unwrap();
+    let result = custodian::db::dialect::write(&mut conn, |conn| {
+        custodian::audit::append(
+            conn,
+            &app.clock,
+            custodian::audit::NewEvent::new(
+                custodian::audit::Actor::Cli,
+                custodian::audit::Action::PersonRoleChanged,
+                custodian::audit::Subject::person(staff.id),
+                "about to fail",
+            ),
+        )?;
+        diesel::sql_query(format!("UPDATE people SET role = 'janitor' WHERE id = '{}'", staff.id))
+            .execute(conn)?;
+        Ok(())
+    });
+    assert!(result.is_err());
+    drop(conn);
+    assert_eq!(app.audit_actions(), before);
+    assert!(verify(&app).ok());
+}

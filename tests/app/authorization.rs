@@ -1,1 +1,110 @@
+//! Every route, with every role and signed out: the answer each gets.
+//! Later registers add their rows to this table.
 
+use custodian::people::domain::Role;
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    SignedOut,
+    As(Role),
+}
+
+const EVERYONE: [Who; 5] = [
+    Who::SignedOut,
+    Who::As(Role::Staff),
+    Who::As(Role::Slt),
+    Who::As(Role::Headteacher),
+    Who::As(Role::Chair),
+];
+
+/// What a request may get: let in (not refused), refused (403), or sent to sign in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    Allowed,
+    Refused,
+    ToSignIn,
+}
+
+use Answer::*;
+
+/// (method, path, [signed out, staff, slt, head, chair])
+fn table(target: &str, email: &str) -> Vec<(&'static str, String, [Answer; 5])> {
+    let public = [Allowed; 5];
+    let signed_in = [ToSignIn, Allowed, Allowed, Allowed, Allowed];
+    let managers = [ToSignIn, Refused, Allowed, Allowed, Refused];
+    let head_only = [ToSignIn, Refused, Refused, Allowed, Refused];
+    let audit_readers = [ToSignIn, Refused, Refused, Allowed, Allowed];
+    vec![
+        ("GET", "/healthz".into(), public),
+        ("GET", "/readyz".into(), public),
+        ("GET", "/accessibility".into(), public),
+        ("GET", "/static/app.css".into(), public),
+        ("GET", "/password/reset".into(), public),
+        ("GET", "/".into(), signed_in),
+        ("GET", "/password".into(), signed_in),
+        ("GET", "/people".into(), managers),
+        ("GET", "/people/new".into(), managers),
+        ("GET", format!("/people/{target}"), managers),
+        ("POST", "/people/new".into(), managers),
+        ("POST", format!("/people/{target}/role"), managers),
+        ("POST", format!("/people/{target}/deactivate"), managers),
+        ("GET", "/audit".into(), audit_readers),
+        ("GET", "/audit/export.csv".into(), audit_readers),
+        ("POST", "/audit/verify".into(), head_only),
+        ("GET", "/emails".into(), head_only),
+        ("GET", format!("/emails/{email}"), head_only),
+        ("POST", format!("/emails/{email}/retry"), head_only),
+    ]
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_the_table_says() {
+    let app = TestApp::spawn().await;
+    // Someone to act on, and an email to look at.
+    let target = app.add_person("Target Person", Role::Staff);
+    app.post_form("/password/reset", &[("email", &target.email)]).await;
+    app.email_to(&target.email, "Reset").await;
+    let email_id: String = {
+        use custodian::db::schema::outbox;
+        use diesel::prelude::*;
+        let mut conn = app.db.conn().unwrap();
+        outbox::table.select(outbox::id).first(&mut *conn).unwrap()
+    };
+    let mut failures = Vec::new();
+    for (index, who) in EVERYONE.iter().enumerate() {
+        let visitor = TestApp::spawn_client(&app);
+        if let Who::As(role) = who {
+            let person = app.add_person(&format!("Person {index}"), *role);
+            let status = visitor.sign_in(&person.email, crate::helpers::PASSWORD).await.status();
+            assert_eq!(status, StatusCode::SEE_OTHER);
+        }
+        for (method, path, answers) in table(&target.id.to_string(), &email_id) {
+            let expected = answers[index];
+            let response = match method {
+                "GET" => visitor.get(&path).await,
+                _ => visitor.post_form(&path, &[("role", "staff"), ("name", "N"), ("email", "n@x.example")]).await,
+            };
+            let status = response.status();
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let got = if status == StatusCode::FORBIDDEN {
+                Refused
+            } else if status == StatusCode::SEE_OTHER && location.starts_with("/login") {
+                ToSignIn
+            } else {
+                Allowed
+            };
+            if got != expected || status.is_server_error() {
+                failures.push(format!("{who:?} {method} {path}: expected {expected:?}, got {status}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
