@@ -90,7 +90,7 @@ impl Settings {
         };
         let smtp_url = match get("SMTP_URL") {
             Some(raw) => {
-                crate::mail::sender::transport_from_url(raw)
+                crate::mail::sender::check_url(raw)
                     .map_err(|e| problem("SMTP_URL", e.to_string()))?;
                 Some(raw.to_owned())
             }

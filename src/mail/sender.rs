@@ -20,15 +20,23 @@ pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
 /// Builds the SMTP transport from `CUSTODIAN_SMTP_URL` (`smtp://` plain or
 /// STARTTLS, `smtps://` TLS, optional user and password).
+/// Builds it inside the async runtime: its connection pool needs one.
 pub fn transport_from_url(url: &str) -> Result<Transport, lettre::transport::smtp::Error> {
     Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
         .timeout(Some(Duration::from_secs(30)))
         .build())
 }
 
+/// Checks the URL without building anything (start-up, before the runtime).
+pub fn check_url(url: &str) -> Result<(), lettre::transport::smtp::Error> {
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|_| ())
+}
+
 /// Attempts before a message is marked failed and shown to the head:
 /// with the backoff below, about a day of trying.
 const MAX_ATTEMPTS: i32 = 30;
+/// The longest one delivery may take, and so the longest a shutdown waits.
+const SEND_TIMEOUT: Duration = Duration::from_secs(20);
 const BATCH: i64 = 20;
 
 /// First retries within a minute, then doubling, capped at an hour.
@@ -155,11 +163,15 @@ impl Sender {
                 row.body_html.clone(),
             ))
             .map_err(|e| format!("could not build the message: {e}"))?;
-        transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        // lettre's own timeout covers connecting, not a server that accepts
+        // and then says nothing; this bounds the whole conversation.
+        match tokio::time::timeout(SEND_TIMEOUT, transport.send(message)).await {
+            Ok(sent) => sent.map(|_| ()).map_err(|e| e.to_string()),
+            Err(_) => Err(format!(
+                "the mail server did not finish within {} seconds",
+                SEND_TIMEOUT.as_secs()
+            )),
+        }
     }
 
     async fn record(&self, row: OutboxRow, outcome: Result<(), String>) -> Result<(), AppError> {

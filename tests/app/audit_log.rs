@@ -17,7 +17,10 @@ fn verify(app: &TestApp) -> custodian::audit::service::Verification {
 pub fn tamper(app: &TestApp, statements: &[&str]) {
     let mut conn = app.db.conn().unwrap();
     let drop_guards: &[&str] = match &mut *conn {
-        DbConnection::Sqlite(_) => &["DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_events_no_delete"],
+        DbConnection::Sqlite(_) => &[
+            "DROP TRIGGER audit_events_no_update",
+            "DROP TRIGGER audit_events_no_delete",
+        ],
         DbConnection::Postgres(_) => &["ALTER TABLE audit_events DISABLE TRIGGER USER"],
     };
     for sql in drop_guards.iter().chain(statements) {
@@ -49,10 +52,14 @@ async fn every_change_appends_an_event_and_the_chain_verifies() {
 async fn the_database_refuses_to_change_or_delete_an_event() {
     let app = app_with_events().await;
     let mut conn = app.db.conn().unwrap();
-    assert!(diesel::sql_query("UPDATE audit_events SET summary = 'nothing happened'")
+    assert!(
+        diesel::sql_query("UPDATE audit_events SET summary = 'nothing happened'")
+            .execute(&mut *conn)
+            .is_err()
+    );
+    assert!(diesel::sql_query("DELETE FROM audit_events")
         .execute(&mut *conn)
         .is_err());
-    assert!(diesel::sql_query("DELETE FROM audit_events").execute(&mut *conn).is_err());
     drop(conn);
     assert!(verify(&app).ok());
 }
@@ -60,9 +67,15 @@ async fn the_database_refuses_to_change_or_delete_an_event() {
 #[tokio::test]
 async fn an_edit_is_found() {
     let app = app_with_events().await;
-    tamper(&app, &["UPDATE audit_events SET summary = 'Nothing to see' WHERE seq = 2"]);
+    tamper(
+        &app,
+        &["UPDATE audit_events SET summary = 'Nothing to see' WHERE seq = 2"],
+    );
     let result = verify(&app);
-    assert_eq!(result.problem.as_deref(), Some("event 2: its content was changed"));
+    assert_eq!(
+        result.problem.as_deref(),
+        Some("event 2: its content was changed")
+    );
 }
 
 #[tokio::test]
@@ -77,7 +90,10 @@ async fn a_deletion_in_the_middle_is_found() {
 async fn a_deletion_at_the_end_is_found() {
     let app = app_with_events().await;
     let last = app.audit_actions().len();
-    tamper(&app, &[&format!("DELETE FROM audit_events WHERE seq = {last}")]);
+    tamper(
+        &app,
+        &[&format!("DELETE FROM audit_events WHERE seq = {last}")],
+    );
     let problem = verify(&app).problem.expect("found");
     assert!(problem.contains("were removed"), "{problem}");
 }
@@ -123,11 +139,25 @@ async fn concurrent_requests_never_fork_the_chain() {
     let requests = people.iter().map(|p| {
         let client = app.client.clone();
         let url = app.url("/password/reset");
-        let fields = vec![("csrf_token".to_owned(), token.clone()), ("email".to_owned(), p.email.clone())];
-        async move { client.post(url).form(&fields).send().await.unwrap().status() }
+        let fields = vec![
+            ("csrf_token".to_owned(), token.clone()),
+            ("email".to_owned(), p.email.clone()),
+        ];
+        async move {
+            client
+                .post(url)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
     });
     let statuses = futures_util::future::join_all(requests).await;
-    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
     let result = verify(&app);
     assert!(result.ok(), "{result:?}");
     let resets = app
@@ -152,10 +182,16 @@ async fn the_head_browses_filters_exports_and_verifies_the_log() {
     assert!(!html.contains("added Ann Able"));
 
     let csv = app.get("/audit/export.csv?action=person.created").await;
-    assert_eq!(csv.headers().get("content-type").unwrap(), "text/csv; charset=utf-8");
+    assert_eq!(
+        csv.headers().get("content-type").unwrap(),
+        "text/csv; charset=utf-8"
+    );
     let body = csv.text().await.unwrap();
     let mut lines = body.lines();
-    assert!(lines.next().unwrap().starts_with("seq,occurred_at_utc,actor"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("seq,occurred_at_utc,actor"));
     let rows: Vec<_> = lines.collect();
     assert_eq!(rows.len(), 4, "{body}");
     assert!(rows.iter().all(|r| r.contains("person.created")));
@@ -170,7 +206,10 @@ async fn the_head_browses_filters_exports_and_verifies_the_log() {
 #[tokio::test]
 async fn the_head_is_told_when_verification_finds_tampering() {
     let app = app_with_events().await;
-    tamper(&app, &["UPDATE audit_events SET summary = 'Nothing to see' WHERE seq = 2"]);
+    tamper(
+        &app,
+        &["UPDATE audit_events SET summary = 'Nothing to see' WHERE seq = 2"],
+    );
     app.post_form("/audit/verify", &[]).await;
     let (_, html) = app.page("/audit").await;
     assert!(html.contains("tampered with: event 2: its content was changed"));
@@ -182,7 +221,9 @@ async fn the_chair_sees_only_what_concerns_the_head() {
     let head = app.add_person("Helen Carter", Role::Headteacher);
     app.add_person("Tom Reed", Role::Staff);
     let head_browser = TestApp::spawn_client(&app);
-    head_browser.sign_in(&head.email, crate::helpers::PASSWORD).await;
+    head_browser
+        .sign_in(&head.email, crate::helpers::PASSWORD)
+        .await;
     app.sign_in_as(Role::Chair).await;
     let (status, html) = app.page("/audit").await;
     assert_eq!(status, 200);
@@ -209,8 +250,11 @@ async fn a_change_that_fails_leaves_no_event() {
                 "about to fail",
             ),
         )?;
-        diesel::sql_query(format!("UPDATE people SET role = 'janitor' WHERE id = '{}'", staff.id))
-            .execute(conn)?;
+        diesel::sql_query(format!(
+            "UPDATE people SET role = 'janitor' WHERE id = '{}'",
+            staff.id
+        ))
+        .execute(conn)?;
         Ok(())
     });
     assert!(result.is_err());

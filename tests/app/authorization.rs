@@ -65,7 +65,8 @@ async fn every_route_answers_each_role_as_the_table_says() {
     let app = TestApp::spawn().await;
     // Someone to act on, and an email to look at.
     let target = app.add_person("Target Person", Role::Staff);
-    app.post_form("/password/reset", &[("email", &target.email)]).await;
+    app.post_form("/password/reset", &[("email", &target.email)])
+        .await;
     app.email_to(&target.email, "Reset").await;
     let email_id: String = {
         use custodian::db::schema::outbox;
@@ -78,14 +79,24 @@ async fn every_route_answers_each_role_as_the_table_says() {
         let visitor = TestApp::spawn_client(&app);
         if let Who::As(role) = who {
             let person = app.add_person(&format!("Person {index}"), *role);
-            let status = visitor.sign_in(&person.email, crate::helpers::PASSWORD).await.status();
+            let status = visitor
+                .sign_in(&person.email, crate::helpers::PASSWORD)
+                .await
+                .status();
             assert_eq!(status, StatusCode::SEE_OTHER);
         }
         for (method, path, answers) in table(&target.id.to_string(), &email_id) {
             let expected = answers[index];
             let response = match method {
                 "GET" => visitor.get(&path).await,
-                _ => visitor.post_form(&path, &[("role", "staff"), ("name", "N"), ("email", "n@x.example")]).await,
+                _ => {
+                    visitor
+                        .post_form(
+                            &path,
+                            &[("role", "staff"), ("name", "N"), ("email", "n@x.example")],
+                        )
+                        .await
+                }
             };
             let status = response.status();
             let location = response
@@ -102,7 +113,9 @@ async fn every_route_answers_each_role_as_the_table_says() {
                 Allowed
             };
             if got != expected || status.is_server_error() {
-                failures.push(format!("{who:?} {method} {path}: expected {expected:?}, got {status}"));
+                failures.push(format!(
+                    "{who:?} {method} {path}: expected {expected:?}, got {status}"
+                ));
             }
         }
     }
