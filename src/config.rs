@@ -162,7 +162,7 @@ mod tests {
         );
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(s.base_url.as_str(), "http://127.0.0.1:8080/");
-        assert_eq!(s.time_zone.name(), "Europe/London");
+        assert_eq!(time_tz::TimeZone::name(s.time_zone), "Europe/London");
         assert!(s.smtp_url.is_none());
     }
 

@@ -96,7 +96,7 @@ impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
-            return Err("Enter the person's full name".into());
+            return Err("Enter a full name".into());
         }
         if name.chars().count() > 100 {
             return Err("Names must be 100 characters or fewer".into());

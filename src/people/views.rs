@@ -14,6 +14,7 @@ pub struct PersonView {
     pub role: Role,
     pub active: bool,
     pub status: &'static str,
+    pub tag: &'static str,
     pub added_on: String,
     pub deactivated_on: Option<String>,
 }
@@ -31,6 +32,11 @@ impl PersonView {
                 (false, _) => "Deactivated",
                 (true, false) => "Invited",
                 (true, true) => "Active",
+            },
+            tag: match (person.active, person.has_password) {
+                (false, _) => "tag--grey",
+                (true, false) => "tag--blue",
+                (true, true) => "tag--green",
             },
             added_on: date(person.created_at, zone),
             deactivated_on: person.deactivated_at.map(|t| date(t, zone)),

@@ -48,6 +48,22 @@ async fn with_no_mail_server_configured_mail_is_held_and_shown() {
     assert!(html.contains("No mail server is configured"));
     assert!(html.contains("You have been invited to Custodian"));
     assert!(html.contains("held"));
+
+    // The head reads the email, but never its live one-time link.
+    let id: String = {
+        use custodian::db::schema::outbox;
+        use diesel::prelude::*;
+        outbox::table
+            .select(outbox::id)
+            .first(&mut *app.db.conn().unwrap())
+            .unwrap()
+    };
+    let (_, html) = app.page(&format!("/emails/{id}")).await;
+    assert!(html.contains("Choose your password"));
+    assert!(html.contains("token=[hidden]"));
+    assert!(!regex::Regex::new("token=[A-Za-z0-9]{20,}")
+        .unwrap()
+        .is_match(&html));
 }
 
 #[tokio::test]
