@@ -13,7 +13,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use time::{Duration, PrimitiveDateTime};
 
 use crate::db::schema::sign_in_throttle;
-use crate::db::DbConnection;
+use crate::db::{try_insert, DbConnection};
 use crate::error::AppError;
 
 pub const FAILURES_BEFORE_LOCK: i32 = 5;
@@ -62,28 +62,22 @@ pub fn record_failure(
         .optional()?;
     let failures = failures.unwrap_or(0) + 1;
     let locked_until = lock_for(failures).map(|d| now + d);
-    let inserted = diesel::insert_into(sign_in_throttle::table)
-        .values((
-            sign_in_throttle::email.eq(email),
-            sign_in_throttle::failures.eq(failures),
-            sign_in_throttle::locked_until.eq(locked_until),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => {}
-        // No upserts across both backends: the row exists, so update it.
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => {
-            diesel::update(sign_in_throttle::table.find(email))
-                .set((
-                    sign_in_throttle::failures.eq(failures),
-                    sign_in_throttle::locked_until.eq(locked_until),
-                ))
-                .execute(conn)?;
-        }
-        Err(other) => return Err(other.into()),
+    let inserted = try_insert(conn, |conn| {
+        diesel::insert_into(sign_in_throttle::table)
+            .values((
+                sign_in_throttle::email.eq(email),
+                sign_in_throttle::failures.eq(failures),
+                sign_in_throttle::locked_until.eq(locked_until),
+            ))
+            .execute(conn)
+    })?;
+    if !inserted {
+        diesel::update(sign_in_throttle::table.find(email))
+            .set((
+                sign_in_throttle::failures.eq(failures),
+                sign_in_throttle::locked_until.eq(locked_until),
+            ))
+            .execute(conn)?;
     }
     Ok(locked_until)
 }

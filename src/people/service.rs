@@ -3,7 +3,7 @@
 use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::auth::{session_store, tokens};
 use crate::clock::to_row;
-use crate::db::{dialect, DbConnection};
+use crate::db::{dialect, try_insert, DbConnection};
 use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::mail::{self, templates, Recipient};
@@ -67,13 +67,8 @@ pub fn add(
             created_at: to_row(now),
             deactivated_at: None,
         };
-        match store::insert_person(conn, &row) {
-            Ok(()) => {}
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => return Ok(Err(AddRefused::DuplicateEmail)),
-            Err(other) => return Err(other.into()),
+        if !try_insert(conn, |conn| store::insert_person(conn, &row))? {
+            return Ok(Err(AddRefused::DuplicateEmail));
         }
         let person = Person::try_from(row)?;
         audit::append(

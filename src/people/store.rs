@@ -41,11 +41,8 @@ impl TryFrom<PersonRow> for Person {
     }
 }
 
-pub fn insert_person(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<()> {
-    diesel::insert_into(people::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+pub fn insert_person(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<usize> {
+    diesel::insert_into(people::table).values(row).execute(conn)
 }
 
 pub fn find_person(conn: &mut DbConnection, id: PersonId) -> Result<Option<Person>, AppError> {
