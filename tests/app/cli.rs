@@ -327,3 +327,29 @@ async fn a_process_killed_mid_send_delivers_after_restart_and_stops_gracefully_o
     });
     assert!(exited.success(), "{exited:?}");
 }
+
+#[test]
+fn the_demo_school_has_people_in_every_role_and_a_whole_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = custodian::config::Settings::from_vars(&Default::default()).unwrap();
+    settings.database_url = DatabaseUrl::Sqlite(dir.path().join("demo.db"));
+    settings.password_hashing = custodian::auth::password::HashParams::cheap_for_tests();
+    custodian::demo::seed(&settings).unwrap();
+    let db = Db::open(&settings.database_url, 1).unwrap();
+    let mut conn = db.conn().unwrap();
+    use custodian::db::schema::people;
+    let roles: Vec<(String, bool)> = people::table
+        .select((people::role, people::active))
+        .load(&mut *conn)
+        .unwrap();
+    for role in ["staff", "slt", "headteacher", "chair"] {
+        assert!(
+            roles.iter().any(|(r, active)| r == role && *active),
+            "{role}"
+        );
+    }
+    assert!(roles.iter().any(|(_, active)| !active), "a leaver");
+    assert!(custodian::audit::service::verify_chain(&mut conn)
+        .unwrap()
+        .ok());
+}

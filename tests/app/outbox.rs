@@ -157,3 +157,69 @@ async fn a_message_that_keeps_failing_is_marked_failed_and_the_head_can_retry_it
     app.email_to("ann.able@oakfield.example", "invited").await;
     assert!(app.audit_actions().contains(&"email.retried".to_owned()));
 }
+
+#[tokio::test]
+async fn two_instances_on_postgres_send_each_message_once_and_keep_one_chain() {
+    let app = TestApp::spawn_with(Smtp::NotStarted).await;
+    if !app.on_postgres() {
+        eprintln!("skipped: several instances share a database only on PostgreSQL (set CUSTODIAN_TEST_POSTGRES_URL)");
+        app.mail.start();
+        return;
+    }
+    let second = app.spawn_second_instance().await;
+    let people: Vec<_> = (0..12)
+        .map(|n| app.add_person(&format!("Staff Member {n}"), Role::Staff))
+        .collect();
+    // Requests spread over both instances, each appending to the one chain
+    // and queueing an email.
+    let requests = people.iter().enumerate().map(|(n, person)| {
+        let base = if n % 2 == 0 {
+            app.address.clone()
+        } else {
+            second.clone()
+        };
+        let email = person.email.clone();
+        async move {
+            let client = reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap();
+            let page = client
+                .get(format!("{base}/password/reset"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let token = crate::helpers::csrf_in(&page).unwrap();
+            client
+                .post(format!("{base}/password/reset"))
+                .form(&[("csrf_token", token), ("email", email)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert!(statuses.iter().all(|s| s.is_success()), "{statuses:?}");
+    // Both senders now compete for the same queue.
+    app.mail.start();
+    app.clock.advance(time::Duration::minutes(2));
+    let received = app.mail.wait_for_count(12).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let ids: Vec<String> = app
+        .mail
+        .received()
+        .iter()
+        .map(|m| m.message_id.clone())
+        .collect();
+    let unique: HashSet<&String> = ids.iter().collect();
+    assert_eq!(received.len(), 12);
+    assert_eq!(unique.len(), ids.len(), "no message was sent twice");
+    let mut conn = app.db.conn().unwrap();
+    assert!(custodian::audit::service::verify_chain(&mut conn)
+        .unwrap()
+        .ok());
+}

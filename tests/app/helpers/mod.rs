@@ -127,6 +127,24 @@ impl TestApp {
         }
     }
 
+    /// A second instance of the app on the same database (PostgreSQL: how a
+    /// school runs several behind a load balancer), sharing the clock.
+    pub async fn spawn_second_instance(&self) -> String {
+        let mut settings = self.settings.clone();
+        settings.bind = "127.0.0.1:0".parse().expect("address");
+        settings.base_url_explicit = false;
+        let app = Application::build(settings, Arc::new(self.clock.clone()))
+            .await
+            .expect("the second instance builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+
+    pub fn on_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
     pub fn ctx(&self) -> Ctx {
         Ctx {
             settings: Arc::new(self.settings.clone()),
