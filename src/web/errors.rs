@@ -203,3 +203,39 @@ async fn render_error_page(
 pub async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{middleware::from_fn, test, web, App, HttpResponse};
+
+    #[actix_web::test]
+    async fn a_panic_becomes_an_error_page_with_a_reference_and_serving_goes_on() {
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(super::error_pages))
+                .wrap(tracing_actix_web::TracingLogger::default())
+                .route(
+                    "/boom",
+                    web::get().to(|| async { panic!("deliberate") as HttpResponse }),
+                )
+                .route(
+                    "/fine",
+                    web::get().to(|| async { HttpResponse::Ok().body("fine") }),
+                ),
+        )
+        .await;
+        let response =
+            test::call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await;
+        assert_eq!(response.status(), 500);
+        let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+        assert!(body.contains("Sorry, something went wrong"));
+        assert!(body.contains("quote this reference"));
+        assert!(
+            !body.contains("deliberate"),
+            "the cause never reaches the page"
+        );
+        let response =
+            test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+        assert_eq!(response.status(), 200);
+    }
+}

@@ -188,3 +188,53 @@ async fn hostile_and_oversized_input_never_produces_a_500() {
         .await;
     assert!(!escaped.text().await.unwrap().contains("<script>x"));
 }
+
+#[tokio::test]
+async fn over_https_cookies_are_secure_and_hsts_is_sent() {
+    let app = TestApp::spawn_configured(crate::helpers::Smtp::Running, |settings| {
+        settings.base_url = url::Url::parse("https://custodian.oakfield.example").unwrap();
+        settings.base_url_explicit = true;
+    })
+    .await;
+    let person = app.add_person("Tom Reed", Role::Staff);
+    let response = app.get("/login").await;
+    let hsts = response
+        .headers()
+        .get("strict-transport-security")
+        .expect("HSTS");
+    assert!(hsts.to_str().unwrap().starts_with("max-age="));
+    let token = crate::helpers::csrf_in(&response.text().await.unwrap()).unwrap();
+    // The test speaks plain http to the app, so the Secure cookie is not sent
+    // back; the header is what a browser would get.
+    let response = app
+        .post_raw(
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("email", &person.email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("custodian_session="))
+        .expect("a session cookie at sign-in");
+    assert!(
+        session.contains("Secure") && session.contains("HttpOnly"),
+        "{session}"
+    );
+    let plain = TestApp::spawn().await;
+    assert!(plain
+        .get("/login")
+        .await
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+}

@@ -70,6 +70,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(smtp: Smtp) -> Self {
+        Self::spawn_configured(smtp, |_| {}).await
+    }
+
+    /// Spawns with settings adjusted by `adjust` (an https base URL, say).
+    pub async fn spawn_configured(smtp: Smtp, adjust: impl FnOnce(&mut Settings)) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let postgres = TestPostgres::create();
         let mail = MailServer::new();
@@ -88,6 +93,7 @@ impl TestApp {
         settings.password_hashing = custodian::auth::password::HashParams::cheap_for_tests();
         settings.sender_poll = Duration::from_millis(50);
         settings.db_pool_size = 8;
+        adjust(&mut settings);
 
         let clock = ManualClock::new(start_time());
         let app = Application::build(settings, Arc::new(clock.clone()))
