@@ -32,6 +32,8 @@ pub struct Settings {
     pub password_hashing: HashParams,
     /// How often the sender looks for due mail when not woken.
     pub sender_poll: Duration,
+    /// How often scheduled work (grants ending on their date) runs.
+    pub job_interval: Duration,
     pub db_pool_size: u32,
 }
 
@@ -126,6 +128,7 @@ impl Settings {
             time_zone,
             password_hashing: HashParams::owasp(),
             sender_poll: Duration::from_secs(5),
+            job_interval: Duration::from_secs(60),
             db_pool_size: 16,
         })
     }

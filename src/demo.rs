@@ -4,12 +4,18 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
+use crate::accounts::domain::{Account, NewAccount, NewGrant};
+use crate::accounts::service::{self as accounts, By};
 use crate::audit::Actor;
 use crate::auth::password::{Hasher, NewPassword};
-use crate::clock::SystemClock;
+use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::config::Settings;
-use crate::db::{DatabaseUrl, Db};
-use crate::people::domain::{NewPerson, Role};
+use crate::db::{DatabaseUrl, Db, DbConnection};
+use crate::error::AppError;
+use crate::ids::GrantId;
+use crate::people::domain::{NewPerson, Person, Role};
 use crate::people::service::{self, ChangedBy};
 use crate::startup::{Application, Ctx};
 
@@ -56,45 +62,250 @@ pub fn run(mut settings: Settings) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Fills a fresh database with the fictional school.
+/// Fills a fresh database with the fictional school: its people, then a
+/// term's history of official accounts, played on a clock that starts three
+/// months ago, so the dates read true.
 pub fn seed(settings: &Settings) -> anyhow::Result<()> {
     let db = Db::open(&settings.database_url, 2)?;
+    let clock = ManualClock::new(time::OffsetDateTime::now_utc() - time::Duration::days(90));
     let ctx = Ctx {
         settings: Arc::new(settings.clone()),
-        clock: Arc::new(SystemClock),
+        clock: Arc::new(clock.clone()),
     };
     let hasher = Hasher::new(settings.password_hashing);
     let hash =
         hasher.hash_blocking(&NewPassword::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?);
     let mut conn = db.conn()?;
-    let by = ChangedBy::cli();
-    let mut added = Vec::new();
+    let conn = &mut *conn;
+    let cli = ChangedBy::cli();
+    let mut people = Vec::new();
     for (name, email, role) in PEOPLE {
-        let new =
-            NewPerson::parse(name, email, role.as_str()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let person = service::add(&mut conn, &ctx, &by, new, Some(hash.clone()))
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?
-            .map_err(|e| anyhow::anyhow!(e.message()))?
-            .person;
-        added.push(person);
+        people.push(add(
+            conn,
+            &ctx,
+            &cli,
+            name,
+            email,
+            role,
+            Some(hash.clone()),
+        )?);
     }
     // A newcomer who has not yet accepted their invitation, and a leaver.
-    let invited = NewPerson::parse("Grace Lee", "newstarter@oakfield.example", "staff")
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    service::add(&mut conn, &ctx, &by, invited, None)
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?
-        .map_err(|e| anyhow::anyhow!(e.message()))?;
-    let leaver = NewPerson::parse("Ben Morris", "leaver@oakfield.example", "staff")
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let leaver = service::add(&mut conn, &ctx, &by, leaver, Some(hash))
+    add(
+        conn,
+        &ctx,
+        &cli,
+        "Grace Lee",
+        "newstarter@oakfield.example",
+        Role::Staff,
+        None,
+    )?;
+    let leaver = add(
+        conn,
+        &ctx,
+        &cli,
+        "Ben Morris",
+        "leaver@oakfield.example",
+        Role::Staff,
+        Some(hash),
+    )?;
+    let [head, deputy, priya, tom, amira, sam, _chair] = &people[..] else {
+        anyhow::bail!("the demo school has seven people");
+    };
+    let as_by = |p: &Person| By {
+        id: p.id,
+        name: p.name.clone(),
+        role: p.role,
+    };
+    let today =
+        |clock: &ManualClock| crate::web::format::local_date(clock.now(), settings.time_zone);
+    let fail = |e: AppError| anyhow::anyhow!("{e:?}");
+    let form = |e: crate::error::FormErrors| anyhow::anyhow!("{e:?}");
+
+    // The accounts: one opened now, two that already existed.
+    let facebook = NewAccount::parse(
+        "facebook",
+        "Oakfield Primary School",
+        "https://www.facebook.com/oakfieldprimary.example",
+        "News, events and celebrations for families",
+        None,
+        today(&clock),
+    )
+    .map_err(form)?;
+    let facebook = accounts::open(conn, &ctx, &as_by(head), facebook)
+        .map_err(fail)?
+        .map_err(form)?;
+    let opened_on = (today(&clock) - time::Duration::days(900)).to_string();
+    let head_id = head.id.to_string();
+    let x = NewAccount::parse(
+        "x",
+        "@OakfieldPS",
+        "https://x.com/OakfieldPS",
+        "School announcements, such as closures for snow",
+        Some((&opened_on, &head_id)),
+        today(&clock),
+    )
+    .map_err(form)?;
+    let x = accounts::open(conn, &ctx, &as_by(deputy), x)
+        .map_err(fail)?
+        .map_err(form)?;
+    let priya_id = priya.id.to_string();
+    let instagram = NewAccount::parse(
+        "instagram",
+        "@oakfield.primary",
+        "https://www.instagram.com/oakfield.primary",
+        "Photographs of pupils' work and learning",
+        Some((
+            &(today(&clock) - time::Duration::days(400)).to_string(),
+            &priya_id,
+        )),
+        today(&clock),
+    )
+    .map_err(form)?;
+    let instagram = accounts::open(conn, &ctx, &as_by(deputy), instagram)
+        .map_err(fail)?
+        .map_err(form)?;
+    accounts::add_custodian(conn, &ctx, &as_by(head), facebook.id, priya.id).map_err(fail)?;
+
+    clock.advance(time::Duration::days(3));
+    let grant = |conn: &mut DbConnection,
+                 account: &Account,
+                 to: &Person,
+                 aim: &str,
+                 purpose: &str,
+                 ends: Option<time::Date>| {
+        let ends = ends.map(|d| d.to_string()).unwrap_or_default();
+        let new = NewGrant::parse(&to.id.to_string(), aim, purpose, &ends, today(&clock))
+            .map_err(form)?;
+        accounts::grant(conn, &ctx, &as_by(deputy), account.id, new)
+            .map_err(fail)?
+            .map_err(form)
+    };
+    // Live, confirmed.
+    let amira_instagram = grant(
+        conn,
+        &instagram,
+        amira,
+        "achievements",
+        "Posting photographs of class work",
+        None,
+    )?;
+    accounts::confirm(conn, &ctx, amira.id, amira_instagram.id).map_err(fail)?;
+    // Live, with an end date ahead: the residential trip.
+    grant(
+        conn,
+        &facebook,
+        tom,
+        "events",
+        "News from the Year 6 residential trip",
+        Some(today(&clock) + time::Duration::days(120)),
+    )?;
+    // Live, not yet confirmed.
+    grant(
+        conn,
+        &x,
+        amira,
+        "announcements",
+        "Cover for snow-day announcements",
+        None,
+    )?;
+    // Ends on its date, a week later.
+    grant(
+        conn,
+        &facebook,
+        sam,
+        "events",
+        "Photographs of the harvest festival",
+        Some(today(&clock) + time::Duration::days(7)),
+    )?;
+    // The leaver held access.
+    grant(
+        conn,
+        &instagram,
+        &leaver,
+        "community",
+        "Posting PTA fair notices",
+        None,
+    )?;
+
+    clock.advance(time::Duration::days(14));
+    accounts::expire_due(conn, &ctx).map_err(fail)?;
+    accounts::record_password_change(
+        conn,
+        &ctx,
+        &as_by(head),
+        facebook.id,
+        today(&clock),
+        "Changed in the password manager",
+    )
+    .map_err(fail)?;
+
+    clock.advance(time::Duration::days(20));
+    let head_by = ChangedBy {
+        actor: Actor::Person(head.id),
+        role: Some(Role::Headteacher),
+        name: head.name.clone(),
+    };
+    service::deactivate(conn, &ctx, &head_by, leaver.id).map_err(fail)?;
+    accounts::record_password_change(conn, &ctx, &as_by(priya), instagram.id, today(&clock), "")
+        .map_err(fail)?;
+    let review: HashMap<GrantId, bool> = [(amira_instagram.id, true)].into_iter().collect();
+    accounts::review(
+        conn,
+        &ctx,
+        &as_by(priya),
+        instagram.id,
+        &review,
+        "Still needed for class posts",
+    )
+    .map_err(fail)?
+    .map_err(form)?;
+
+    clock.advance(time::Duration::days(30));
+    // A grant revoked: the password change is still due on the demo's day.
+    let sam_x = grant(conn, &x, sam, "announcements", "Sports day results", None)?;
+    clock.advance(time::Duration::days(2));
+    accounts::revoke(conn, &ctx, &as_by(head), sam_x.id, "Sports day is over").map_err(fail)?;
+
+    // And an account the school no longer uses.
+    let youtube = NewAccount::parse(
+        "youtube",
+        "Oakfield Primary Choir",
+        "https://www.youtube.com/@oakfieldchoir",
+        "Choir performances",
+        Some((
+            &(today(&clock) - time::Duration::days(1500)).to_string(),
+            &head_id,
+        )),
+        today(&clock),
+    )
+    .map_err(form)?;
+    let youtube = accounts::open(conn, &ctx, &as_by(head), youtube)
+        .map_err(fail)?
+        .map_err(form)?;
+    accounts::close(
+        conn,
+        &ctx,
+        &as_by(head),
+        youtube.id,
+        "Replaced by the school website's video page",
+    )
+    .map_err(fail)?;
+    Ok(())
+}
+
+fn add(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &ChangedBy,
+    name: &str,
+    email: &str,
+    role: Role,
+    hash: Option<String>,
+) -> anyhow::Result<Person> {
+    let new = NewPerson::parse(name, email, role.as_str()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(service::add(conn, ctx, by, new, hash)
         .map_err(|e| anyhow::anyhow!("{e:?}"))?
         .map_err(|e| anyhow::anyhow!(e.message()))?
-        .person;
-    let head = ChangedBy {
-        actor: Actor::Person(added[0].id),
-        role: Some(Role::Headteacher),
-        name: added[0].name.clone(),
-    };
-    service::deactivate(&mut conn, &ctx, &head, leaver.id).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    Ok(())
+        .person)
 }

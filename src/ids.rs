@@ -43,3 +43,11 @@ id_type!(
     /// An outbox message.
     MessageId
 );
+id_type!(
+    /// An official account of the school.
+    AccountId
+);
+id_type!(
+    /// A grant of an official account's login to a person.
+    GrantId
+);

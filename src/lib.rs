@@ -11,6 +11,7 @@
 //! hash-chained audit log (`audit`), the email outbox and its sender (`mail`),
 //! and the database layer that runs one schema on both backends (`db`).
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod cli;

@@ -220,6 +220,7 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
             .configure(crate::people::routes)
             .configure(crate::audit::routes)
             .configure(crate::mail::routes)
+            .configure(crate::accounts::routes)
             .default_service(web::to(errors::not_found))
     })
     .shutdown_timeout(30)
@@ -228,19 +229,26 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
     Ok(server)
 }
 
-/// Clears expired sessions now and then.
+/// Scheduled work: grants past their end date end, and expired sessions
+/// are cleared. Safe to run on several instances at once.
 async fn housekeeping(state: AppState, mut stopped: watch::Receiver<bool>) {
     loop {
-        let clock = state.clock.clone();
-        if let Err(error) = state
+        let ctx = state.ctx();
+        let done = state
             .db
-            .run(move |conn| session_store::delete_expired(conn, clock.now_row()))
-            .await
-        {
-            tracing::warn!(error = ?error, "clearing expired sessions");
+            .run(move |conn| {
+                let expired = crate::accounts::service::expire_due(conn, &ctx)?;
+                session_store::delete_expired(conn, ctx.clock.now_row())?;
+                Ok(expired)
+            })
+            .await;
+        match done {
+            Ok(0) => {}
+            Ok(expired) => tracing::info!(expired, "grants ended on their end date"),
+            Err(error) => tracing::warn!(error = ?error, "scheduled work"),
         }
         tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+            _ = tokio::time::sleep(state.settings.job_interval) => {}
             _ = stopped.wait_for(|stop| *stop) => return,
         }
     }

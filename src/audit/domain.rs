@@ -53,10 +53,21 @@ pub enum Action {
     SignedOut,
     AuditVerified,
     EmailRetried,
+    AccountOpened,
+    AccountRecorded,
+    AccountClosed,
+    CustodianAdded,
+    CustodianRemoved,
+    GrantMade,
+    GrantConfirmed,
+    GrantRevoked,
+    GrantExpired,
+    PasswordChangeRecorded,
+    AccessReviewed,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 26] = [
         Action::SetupLinkIssued,
         Action::PersonCreated,
         Action::PersonInvited,
@@ -72,6 +83,17 @@ impl Action {
         Action::SignedOut,
         Action::AuditVerified,
         Action::EmailRetried,
+        Action::AccountOpened,
+        Action::AccountRecorded,
+        Action::AccountClosed,
+        Action::CustodianAdded,
+        Action::CustodianRemoved,
+        Action::GrantMade,
+        Action::GrantConfirmed,
+        Action::GrantRevoked,
+        Action::GrantExpired,
+        Action::PasswordChangeRecorded,
+        Action::AccessReviewed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +113,17 @@ impl Action {
             Action::SignedOut => "sign_in.signed_out",
             Action::AuditVerified => "audit.verified",
             Action::EmailRetried => "email.retried",
+            Action::AccountOpened => "account.opened",
+            Action::AccountRecorded => "account.recorded",
+            Action::AccountClosed => "account.closed",
+            Action::CustodianAdded => "account.custodian_added",
+            Action::CustodianRemoved => "account.custodian_removed",
+            Action::GrantMade => "grant.made",
+            Action::GrantConfirmed => "grant.confirmed",
+            Action::GrantRevoked => "grant.revoked",
+            Action::GrantExpired => "grant.expired",
+            Action::PasswordChangeRecorded => "account.password_changed",
+            Action::AccessReviewed => "account.reviewed",
         }
     }
 }

@@ -139,6 +139,7 @@ fn subject_link(row: &EventRow) -> Option<String> {
     match row.subject_type.as_str() {
         "person" => Some(urls::person(&row.subject_id)),
         "email" => Some(urls::email(&row.subject_id)),
+        "account" => Some(urls::account(&row.subject_id)),
         _ => None,
     }
 }

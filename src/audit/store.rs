@@ -90,6 +90,8 @@ pub struct EventFilter {
     pub until: Option<PrimitiveDateTime>,
     /// Only events about these subjects (the chair sees what concerns the head).
     pub subject_ids: Option<Vec<String>>,
+    /// Only events about this one record: (type, id).
+    pub subject: Option<(String, String)>,
 }
 
 /// Newest first, `limit` events with a sequence number below `before_seq`.
@@ -122,6 +124,11 @@ pub fn list_events(
                 .eq_any(ids.clone())
                 .or(audit_events::actor_id.eq_any(ids.clone())),
         );
+    }
+    if let Some((kind, id)) = &filter.subject {
+        query = query
+            .filter(audit_events::subject_type.eq(kind.clone()))
+            .filter(audit_events::subject_id.eq(id.clone()));
     }
     if let Some(before) = before_seq {
         query = query.filter(audit_events::seq.lt(before));

@@ -114,7 +114,102 @@ diesel::table! {
 
 diesel::joinable!(outbox_attempts -> outbox (outbox_id));
 
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        platform -> Text,
+        handle -> Text,
+        profile_url -> Text,
+        purpose -> Text,
+        opened_by -> Text,
+        opened_on -> Date,
+        entered_by -> Text,
+        entered_at -> Timestamp,
+        recorded_as_existing -> Bool,
+        password_change_due -> Bool,
+        last_password_change_on -> Nullable<Date>,
+        last_password_change_by -> Nullable<Text>,
+        last_reviewed_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        close_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    account_custodians (id) {
+        id -> Text,
+        account_id -> Text,
+        person_id -> Text,
+        added_at -> Timestamp,
+        added_by -> Text,
+        removed_at -> Nullable<Timestamp>,
+        removed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    grants (id) {
+        id -> Text,
+        account_id -> Text,
+        grantee_id -> Text,
+        granted_by -> Text,
+        granted_at -> Timestamp,
+        aim -> Text,
+        purpose -> Text,
+        ends_on -> Nullable<Date>,
+        message_id -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<Text>,
+        end_kind -> Nullable<Text>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    password_changes (id) {
+        id -> Text,
+        account_id -> Text,
+        changed_on -> Date,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    access_reviews (id) {
+        id -> Text,
+        account_id -> Text,
+        reviewed_by -> Text,
+        reviewed_at -> Timestamp,
+        kept -> Integer,
+        revoked -> Integer,
+        notes -> Text,
+    }
+}
+
+diesel::table! {
+    access_review_decisions (review_id, grant_id) {
+        review_id -> Text,
+        grant_id -> Text,
+        decision -> Text,
+    }
+}
+
+diesel::joinable!(account_custodians -> accounts (account_id));
+diesel::joinable!(grants -> accounts (account_id));
+diesel::joinable!(password_changes -> accounts (account_id));
+diesel::joinable!(access_reviews -> accounts (account_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    account_custodians,
+    grants,
+    password_changes,
+    access_reviews,
+    access_review_decisions,
     outbox_attempts,
     app_secrets,
     people,

@@ -213,6 +213,17 @@ pub fn find_message(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRo
         .optional()?)
 }
 
+pub fn find_by_message_id(
+    conn: &mut DbConnection,
+    message_id: &str,
+) -> Result<Option<OutboxRow>, AppError> {
+    Ok(outbox::table
+        .filter(outbox::message_id.eq(message_id))
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn list_attempts(conn: &mut DbConnection, id: &str) -> Result<Vec<AttemptRow>, AppError> {
     Ok(outbox_attempts::table
         .filter(outbox_attempts::outbox_id.eq(id))

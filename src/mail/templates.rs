@@ -91,7 +91,13 @@ pub fn role_changed(
     }
 }
 
-pub fn deactivated(to: Vec<Recipient>, person: &Person, by: &str, link: String) -> Email {
+pub fn deactivated(
+    to: Vec<Recipient>,
+    person: &Person,
+    grants_ended: usize,
+    by: &str,
+    link: String,
+) -> Email {
     Email {
         kind: "person_deactivated",
         subject: format!("{} has been deactivated in Custodian", person.name),
@@ -103,6 +109,13 @@ pub fn deactivated(to: Vec<Recipient>, person: &Person, by: &str, link: String) 
                 person.name,
                 person.role.label()
             ),
+            if grants_ended > 0 {
+                format!(
+                    "Their access to {grants_ended} official account(s) has ended automatically;                      those accounts now need their passwords changed."
+                )
+            } else {
+                "They held no access to the school's official accounts.".into()
+            },
             "Their records stay in the register: people are never deleted.".into(),
         ],
         action: Some(("See the person's record".into(), link)),

@@ -123,13 +123,41 @@ pub async fn show_get(
 ) -> Result<HttpResponse, AppError> {
     me.require_manages_people()?;
     let id = parse_id(&path)?;
-    let person = state
+    let (person, grants, accounts) = state
         .db
-        .run(move |conn| store::get_person(conn, id))
+        .run(move |conn| {
+            Ok((
+                store::get_person(conn, id)?,
+                crate::accounts::store::list_grants_for_person(conn, id)?,
+                crate::accounts::store::list_accounts(conn)?,
+            ))
+        })
         .await?;
+    let zone = state.settings.time_zone;
+    let access = grants
+        .iter()
+        .map(|g| {
+            let account = accounts.iter().find(|a| a.id == g.account_id);
+            AccessView {
+                account: account.map(|a| a.handle.clone()).unwrap_or_default(),
+                account_href: urls::account(g.account_id),
+                grant_href: urls::grant(g.id),
+                granted: crate::web::format::date(g.granted_at, zone),
+                status: match (g.ended_at, g.end_kind) {
+                    (None, _) => "Has access now".to_owned(),
+                    (Some(at), Some(kind)) => {
+                        format!("{} on {}", kind.label(), crate::web::format::date(at, zone))
+                    }
+                    (Some(at), None) => format!("Ended on {}", crate::web::format::date(at, zone)),
+                },
+                live: g.is_live(),
+            }
+        })
+        .collect();
     let may_change = person.active && person.id != me.id && person.role.may_be_given_by(me.role);
     render(PeopleShowPage {
         page,
+        access,
         role_url: urls::person_role(id),
         deactivate_url: urls::person_deactivate(id),
         roles: role_choices(me.role, Some(person.role)),

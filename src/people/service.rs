@@ -256,6 +256,7 @@ pub fn deactivate(
         }
         store::deactivate(conn, id, ctx.clock.now_row())?;
         session_store::end_sessions_of(conn, id)?;
+        let ended = crate::accounts::service::end_grants_of_leaver(conn, ctx, by.actor, id)?;
         let after = store::get_person(conn, id)?;
         audit::append(
             conn,
@@ -265,14 +266,21 @@ pub fn deactivate(
                 Action::PersonDeactivated,
                 Subject::person(id),
                 format!("{} deactivated {}", by.name, after.name),
-            ),
+            )
+            .with_data(serde_json::json!({ "grants_ended": ended })),
         )?;
         let to = heads_and_slt(conn)?;
         mail::enqueue(
             conn,
             ctx.clock.as_ref(),
             &ctx.settings,
-            templates::deactivated(to, &after, &by.name, ctx.settings.link(&urls::person(id))),
+            templates::deactivated(
+                to,
+                &after,
+                ended,
+                &by.name,
+                ctx.settings.link(&urls::person(id)),
+            ),
         )?;
         Ok(after)
     })

@@ -67,10 +67,21 @@ pub struct PeopleNewPage {
     pub errors: FormErrors,
 }
 
+/// A grant of an official account's login that the person holds or held.
+pub struct AccessView {
+    pub account: String,
+    pub account_href: String,
+    pub grant_href: String,
+    pub granted: String,
+    pub status: String,
+    pub live: bool,
+}
+
 #[derive(Template)]
 #[template(path = "people/show.html")]
 pub struct PeopleShowPage {
     pub page: PageContext,
+    pub access: Vec<AccessView>,
     pub person: PersonView,
     pub role_url: String,
     pub deactivate_url: String,

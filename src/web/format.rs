@@ -12,6 +12,17 @@ pub fn date_time(t: OffsetDateTime, zone: &Tz) -> String {
     local.format(&format).unwrap_or_default()
 }
 
+/// Today's date at the school.
+pub fn local_date(t: OffsetDateTime, zone: &Tz) -> time::Date {
+    t.to_timezone(zone).date()
+}
+
+/// "24 Nov 2026", for a calendar date.
+pub fn calendar_date(d: time::Date) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:short] [year]");
+    d.format(&format).unwrap_or_default()
+}
+
 /// "24 Nov 2026".
 pub fn date(t: OffsetDateTime, zone: &Tz) -> String {
     let local = t.to_timezone(zone);

@@ -49,7 +49,7 @@ impl PageContext {
         let Some(person) = &self.person else {
             return Vec::new();
         };
-        let mut items = vec![(urls::HOME, "Home")];
+        let mut items = vec![(urls::HOME, "Home"), (urls::ACCOUNTS, "Official accounts")];
         if person.role.manages_people() {
             items.push((urls::PEOPLE, "People"));
         }

@@ -26,7 +26,15 @@ pub struct HomePage {
 
 /// What this person can do here, by role.
 fn tasks_for(role: Role) -> Vec<Task> {
-    let mut tasks = Vec::new();
+    let mut tasks = vec![Task {
+        href: urls::ACCOUNTS,
+        title: "Official accounts",
+        description: if role.manages_people() {
+            "The school's social media accounts: who holds each login, who was given it, and what is due."
+        } else {
+            "The school's social media accounts, and any access you have been given."
+        },
+    }];
     if role.manages_people() {
         tasks.push(Task {
             href: urls::PEOPLE,

@@ -19,6 +19,24 @@ pub const STYLESHEET: &str = "/static/app.css";
 pub const HEALTHZ: &str = "/healthz";
 pub const READYZ: &str = "/readyz";
 
+pub const ACCOUNTS: &str = "/accounts";
+pub const ACCOUNTS_NEW: &str = "/accounts/new";
+pub const ACCOUNTS_EXISTING: &str = "/accounts/existing";
+pub const ACCOUNTS_EXPORT: &str = "/accounts/export.csv";
+
+pub fn account(id: impl std::fmt::Display) -> String {
+    format!("{ACCOUNTS}/{id}")
+}
+
+/// A page of an account: `account_page(id, "grants/new")`.
+pub fn account_page(id: impl std::fmt::Display, page: &str) -> String {
+    format!("{ACCOUNTS}/{id}/{page}")
+}
+
+pub fn grant(id: impl std::fmt::Display) -> String {
+    format!("/grants/{id}")
+}
+
 pub fn person(id: impl std::fmt::Display) -> String {
     format!("{PEOPLE}/{id}")
 }

@@ -37,7 +37,7 @@ async fn app_with_events() -> TestApp {
     app
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_change_appends_an_event_and_the_chain_verifies() {
     let app = app_with_events().await;
     let actions = app.audit_actions();
@@ -48,7 +48,7 @@ async fn every_change_appends_an_event_and_the_chain_verifies() {
     assert_eq!(result.events_checked as usize, actions.len());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_refuses_to_change_or_delete_an_event() {
     let app = app_with_events().await;
     let mut conn = app.db.conn().unwrap();
@@ -64,7 +64,7 @@ async fn the_database_refuses_to_change_or_delete_an_event() {
     assert!(verify(&app).ok());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_is_found() {
     let app = app_with_events().await;
     tamper(
@@ -78,7 +78,7 @@ async fn an_edit_is_found() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deletion_in_the_middle_is_found() {
     let app = app_with_events().await;
     tamper(&app, &["DELETE FROM audit_events WHERE seq = 3"]);
@@ -86,7 +86,7 @@ async fn a_deletion_in_the_middle_is_found() {
     assert!(problem.starts_with("event 3: missing"), "{problem}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deletion_at_the_end_is_found() {
     let app = app_with_events().await;
     let last = app.audit_actions().len();
@@ -98,7 +98,7 @@ async fn a_deletion_at_the_end_is_found() {
     assert!(problem.contains("were removed"), "{problem}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reordering_is_found() {
     let app = app_with_events().await;
     tamper(
@@ -113,7 +113,7 @@ async fn a_reordering_is_found() {
     assert!(problem.starts_with("event 2:"), "{problem}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_insertion_is_found() {
     let app = app_with_events().await;
     tamper(
@@ -129,7 +129,7 @@ async fn an_insertion_is_found() {
     assert!(problem.starts_with("event 3:"), "{problem}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_never_fork_the_chain() {
     let app = TestApp::spawn().await;
     let people: Vec<_> = (0..16)
@@ -169,7 +169,7 @@ async fn concurrent_requests_never_fork_the_chain() {
     app.mail.wait_for_count(32).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_head_browses_filters_exports_and_verifies_the_log() {
     let app = app_with_events().await;
     let (status, html) = app.page("/audit").await;
@@ -203,7 +203,7 @@ async fn the_head_browses_filters_exports_and_verifies_the_log() {
     assert!(html.contains("Last verified 24 Nov 2026"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_head_is_told_when_verification_finds_tampering() {
     let app = app_with_events().await;
     tamper(
@@ -215,7 +215,7 @@ async fn the_head_is_told_when_verification_finds_tampering() {
     assert!(html.contains("tampered with: event 2: its content was changed"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_chair_sees_only_what_concerns_the_head() {
     let app = TestApp::spawn().await;
     let head = app.add_person("Helen Carter", Role::Headteacher);
@@ -231,7 +231,7 @@ async fn the_chair_sees_only_what_concerns_the_head() {
     assert!(!html.contains("added Tom Reed"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_that_fails_leaves_no_event() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;

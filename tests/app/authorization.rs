@@ -31,7 +31,12 @@ enum Answer {
 use Answer::*;
 
 /// (method, path, [signed out, staff, slt, head, chair])
-fn table(target: &str, email: &str) -> Vec<(&'static str, String, [Answer; 5])> {
+fn table(
+    target: &str,
+    email: &str,
+    account: &str,
+    grant: &str,
+) -> Vec<(&'static str, String, [Answer; 5])> {
     let public = [Allowed; 5];
     let signed_in = [ToSignIn, Allowed, Allowed, Allowed, Allowed];
     let managers = [ToSignIn, Refused, Allowed, Allowed, Refused];
@@ -57,10 +62,42 @@ fn table(target: &str, email: &str) -> Vec<(&'static str, String, [Answer; 5])> 
         ("GET", "/emails".into(), head_only),
         ("GET", format!("/emails/{email}"), head_only),
         ("POST", format!("/emails/{email}/retry"), head_only),
+        ("GET", "/accounts".into(), signed_in),
+        ("GET", format!("/accounts/{account}"), signed_in),
+        ("GET", "/accounts/new".into(), managers),
+        ("POST", "/accounts/new".into(), managers),
+        ("GET", "/accounts/existing".into(), managers),
+        ("POST", "/accounts/existing".into(), managers),
+        ("GET", "/accounts/export.csv".into(), managers),
+        ("GET", format!("/accounts/{account}/history.csv"), managers),
+        ("POST", format!("/accounts/{account}/custodians"), managers),
+        (
+            "POST",
+            format!("/accounts/{account}/custodians/{target}/remove"),
+            managers,
+        ),
+        ("GET", format!("/accounts/{account}/grants/new"), managers),
+        ("POST", format!("/accounts/{account}/grants/new"), managers),
+        (
+            "GET",
+            format!("/accounts/{account}/password-changed"),
+            managers,
+        ),
+        (
+            "POST",
+            format!("/accounts/{account}/password-changed"),
+            managers,
+        ),
+        ("GET", format!("/accounts/{account}/review"), managers),
+        ("POST", format!("/accounts/{account}/review"), managers),
+        ("GET", format!("/grants/{grant}"), managers),
+        ("POST", format!("/grants/{grant}/revoke"), managers),
+        ("GET", format!("/accounts/{account}/close"), managers),
+        ("POST", format!("/accounts/{account}/close"), managers),
     ]
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_each_role_as_the_table_says() {
     let app = TestApp::spawn().await;
     // Someone to act on, and an email to look at.
@@ -74,6 +111,36 @@ async fn every_route_answers_each_role_as_the_table_says() {
         let mut conn = app.db.conn().unwrap();
         outbox::table.select(outbox::id).first(&mut *conn).unwrap()
     };
+    // An official account with a grant to the target.
+    let (account, grant) = {
+        use custodian::accounts::{domain, service};
+        let mut conn = app.db.conn().unwrap();
+        let opener = app.add_person("Account Opener", Role::Slt);
+        let by = service::By {
+            id: opener.id,
+            name: opener.name.clone(),
+            role: Role::Slt,
+        };
+        let today = time::macros::date!(2026 - 11 - 24);
+        let new = domain::NewAccount::parse(
+            "facebook",
+            "Oakfield",
+            "https://facebook.com/oakfield",
+            "News",
+            None,
+            today,
+        )
+        .unwrap();
+        let account = service::open(&mut conn, &app.ctx(), &by, new)
+            .unwrap()
+            .unwrap();
+        let new =
+            domain::NewGrant::parse(&target.id.to_string(), "events", "Trip", "", today).unwrap();
+        let grant = service::grant(&mut conn, &app.ctx(), &by, account.id, new)
+            .unwrap()
+            .unwrap();
+        (account.id.to_string(), grant.id.to_string())
+    };
     let mut failures = Vec::new();
     for (index, who) in EVERYONE.iter().enumerate() {
         let visitor = TestApp::spawn_client(&app);
@@ -85,7 +152,7 @@ async fn every_route_answers_each_role_as_the_table_says() {
                 .status();
             assert_eq!(status, StatusCode::SEE_OTHER);
         }
-        for (method, path, answers) in table(&target.id.to_string(), &email_id) {
+        for (method, path, answers) in table(&target.id.to_string(), &email_id, &account, &grant) {
             let expected = answers[index];
             let response = match method {
                 "GET" => visitor.get(&path).await,

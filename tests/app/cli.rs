@@ -264,7 +264,7 @@ fn serve(cli: &Cli, smtp_port: u16) -> Child {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_process_killed_mid_send_delivers_after_restart_and_stops_gracefully_on_sigterm() {
     let cli = Cli::new();
     for (name, email) in [

@@ -1,6 +1,6 @@
 use crate::helpers::TestApp;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness_answer() {
     let app = TestApp::spawn().await;
     let (status, body) = app.page("/healthz").await;

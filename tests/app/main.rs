@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod accounts;
 mod audit_log;
 mod authorization;
 mod cli;

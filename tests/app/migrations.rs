@@ -32,7 +32,7 @@ fn both_backends_have_the_same_migration_versions() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_migration_runs_up_down_and_up_again() {
     let app = crate::helpers::TestApp::spawn_with(crate::helpers::Smtp::Unset).await;
     let mut conn = app.db.conn().unwrap();

@@ -38,7 +38,7 @@ async fn wait_until(app: &TestApp, pred: impl Fn(&[(String, String)]) -> bool) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_no_mail_server_configured_mail_is_held_and_shown() {
     let app = TestApp::spawn_with(Smtp::Unset).await;
     app.sign_in_as(Role::Headteacher).await;
@@ -66,7 +66,7 @@ async fn with_no_mail_server_configured_mail_is_held_and_shown() {
         .is_match(&html));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_waits_out_a_down_server_and_arrives_once_when_it_is_back() {
     let app = TestApp::spawn_with(Smtp::NotStarted).await;
     app.sign_in_as(Role::Headteacher).await;
@@ -105,7 +105,7 @@ async fn mail_waits_out_a_down_server_and_arrives_once_when_it_is_back() {
     assert_eq!(app.mail.received().len(), 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusing_server_delays_mail_with_the_reason_recorded() {
     let app = TestApp::spawn().await;
     app.mail.refuse(true);
@@ -121,7 +121,7 @@ async fn a_refusing_server_delays_mail_with_the_reason_recorded() {
     assert_eq!(app.mail.received().len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_that_keeps_failing_is_marked_failed_and_the_head_can_retry_it() {
     let app = TestApp::spawn_with(Smtp::NotStarted).await;
     let head = app.sign_in_as(Role::Headteacher).await;
@@ -158,7 +158,7 @@ async fn a_message_that_keeps_failing_is_marked_failed_and_the_head_can_retry_it
     assert!(app.audit_actions().contains(&"email.retried".to_owned()));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_postgres_send_each_message_once_and_keep_one_chain() {
     let app = TestApp::spawn_with(Smtp::NotStarted).await;
     if !app.on_postgres() {

@@ -11,7 +11,7 @@ fn token_of(link: &str) -> String {
     link.split("token=").nth(1).expect("a token").to_owned()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invited_member_of_staff_chooses_a_password_from_the_email() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;
@@ -61,7 +61,7 @@ async fn an_invited_member_of_staff_chooses_a_password_from_the_email() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forgotten_password_is_reset_through_a_single_use_emailed_link() {
     let app = TestApp::spawn().await;
     let staff = app.add_person("Tom Reed", Role::Staff);
@@ -119,7 +119,7 @@ async fn a_forgotten_password_is_reset_through_a_single_use_emailed_link() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_link_expires_after_an_hour() {
     let app = TestApp::spawn().await;
     let staff = app.add_person("Tom Reed", Role::Staff);
@@ -132,7 +132,7 @@ async fn a_reset_link_expires_after_an_hour() {
     assert!(html.contains("This link no longer works"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_for_an_unknown_address_looks_the_same_and_sends_nothing() {
     let app = TestApp::spawn().await;
     let staff = app.add_person("Tom Reed", Role::Staff);
@@ -160,7 +160,7 @@ async fn a_reset_for_an_unknown_address_looks_the_same_and_sends_nothing() {
     assert_eq!(app.mail.received().len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_a_password_checks_the_current_one_and_ends_other_sessions() {
     let app = TestApp::spawn().await;
     let me = app.sign_in_as(Role::Staff).await;

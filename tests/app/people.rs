@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, PASSWORD};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slt_add_staff_but_only_the_head_makes_someone_slt() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
@@ -48,7 +48,7 @@ async fn slt_add_staff_but_only_the_head_makes_someone_slt() {
     app.email_to("sam@oakfield.example", "invited").await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_duplicate_email_is_named_beside_its_field_and_nothing_is_lost() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;
@@ -79,7 +79,7 @@ async fn a_duplicate_email_is_named_beside_its_field_and_nothing_is_lost() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_role_change_applies_at_once_and_is_emailed() {
     let app = TestApp::spawn().await;
     let head = app.sign_in_as(Role::Headteacher).await;
@@ -107,7 +107,7 @@ async fn a_role_change_applies_at_once_and_is_emailed() {
         .contains(&"person.role_changed".to_owned()));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slt_cannot_change_senior_roles() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
@@ -122,7 +122,7 @@ async fn slt_cannot_change_senior_roles() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_leaver_is_deactivated_signed_out_and_kept() {
     let app = TestApp::spawn().await;
     let head = app.sign_in_as(Role::Headteacher).await;
@@ -149,7 +149,7 @@ async fn a_leaver_is_deactivated_signed_out_and_kept() {
     assert!(!email.to.contains(&staff.email));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nobody_deactivates_themselves() {
     let app = TestApp::spawn().await;
     let head = app.sign_in_as(Role::Headteacher).await;

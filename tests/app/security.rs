@@ -22,7 +22,7 @@ fn assert_security_headers(response: &reqwest::Response) {
     assert!(h.get("referrer-policy").is_some());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers_error_pages_included() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Staff).await;
@@ -42,7 +42,7 @@ async fn every_response_carries_the_security_headers_error_pages_included() {
     assert!(html.contains("quote this reference"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_post_without_a_valid_csrf_token_is_refused_and_changes_nothing() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;
@@ -67,7 +67,7 @@ async fn a_post_without_a_valid_csrf_token_is_refused_and_changes_nothing() {
     assert_eq!(app.get("/").await.status(), 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_ends_after_thirty_idle_minutes() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Staff).await;
@@ -87,7 +87,7 @@ async fn a_session_ends_after_thirty_idle_minutes() {
         .starts_with("/login"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_ends_twelve_hours_after_sign_in_however_active() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Staff).await;
@@ -99,7 +99,7 @@ async fn a_session_ends_twelve_hours_after_sign_in_however_active() {
     assert_eq!(app.get("/").await.status(), StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_id_is_renewed_at_sign_in() {
     let app = TestApp::spawn().await;
     let person = app.add_person("Tom Reed", Role::Staff);
@@ -119,7 +119,7 @@ async fn the_session_id_is_renewed_at_sign_in() {
     assert_eq!(replay.status(), StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_and_oversized_input_never_produces_a_500() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;
@@ -189,7 +189,7 @@ async fn hostile_and_oversized_input_never_produces_a_500() {
     assert!(!escaped.text().await.unwrap().contains("<script>x"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_https_cookies_are_secure_and_hsts_is_sent() {
     let app = TestApp::spawn_configured(crate::helpers::Smtp::Running, |settings| {
         settings.base_url = url::Url::parse("https://custodian.oakfield.example").unwrap();

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, PASSWORD};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_newcomer_sets_up_the_head_and_signs_in() {
     let app = TestApp::spawn().await;
     // Given an empty database, start-up printed a one-time setup link.
@@ -68,7 +68,7 @@ async fn a_newcomer_sets_up_the_head_and_signs_in() {
     assert!(app.audit_actions().contains(&"person.created".to_owned()));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let app = TestApp::spawn().await;
     let staff = app.add_person("Tom Reed", Role::Staff);
@@ -87,7 +87,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     assert_eq!(home.status(), StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_failures_lock_the_account_even_against_the_right_password() {
     let app = TestApp::spawn().await;
     let staff = app.add_person("Tom Reed", Role::Staff);
@@ -115,7 +115,7 @@ async fn five_failures_lock_the_account_even_against_the_right_password() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_further_failure_doubles_the_lock() {
     let app = TestApp::spawn().await;
     let staff = app.add_person("Tom Reed", Role::Staff);
@@ -134,7 +134,7 @@ async fn each_further_failure_doubles_the_lock() {
     app.mail.wait_for_count(2).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_email_is_locked_just_like_a_known_one() {
     let app = TestApp::spawn().await;
     for _ in 0..5 {
@@ -151,7 +151,7 @@ async fn an_unknown_email_is_locked_just_like_a_known_one() {
     assert!(app.mail.received().is_empty(), "nobody to email");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_attempts_from_one_address_are_refused() {
     let app = TestApp::spawn().await;
     let mut last = StatusCode::OK;
@@ -162,7 +162,7 @@ async fn too_many_attempts_from_one_address_are_refused() {
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_ends_the_session_even_for_a_copied_cookie() {
     let app = TestApp::spawn().await;
     let person = app.add_person("Tom Reed", Role::Staff);
@@ -207,7 +207,7 @@ pub fn session_cookie(response: &reqwest::Response) -> String {
         .expect("a session cookie")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_cookie_is_http_only_and_same_site() {
     let app = TestApp::spawn().await;
     let person = app.add_person("Tom Reed", Role::Staff);

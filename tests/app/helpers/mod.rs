@@ -92,6 +92,7 @@ impl TestApp {
         settings.school_name = "Oakfield Primary School".into();
         settings.password_hashing = custodian::auth::password::HashParams::cheap_for_tests();
         settings.sender_poll = Duration::from_millis(50);
+        settings.job_interval = Duration::from_millis(100);
         settings.db_pool_size = 8;
         adjust(&mut settings);
 

@@ -1,0 +1,528 @@
+//! Official accounts and grants of their logins: the types and the rules of
+//! clause j, with no I/O.
+
+use time::{Date, OffsetDateTime};
+
+use crate::error::FormErrors;
+use crate::ids::{AccountId, GrantId, PersonId};
+
+/// The platforms a school account lives on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Platform {
+    Facebook,
+    Instagram,
+    X,
+    YouTube,
+    TikTok,
+    LinkedIn,
+    Other,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 7] = [
+        Platform::Facebook,
+        Platform::Instagram,
+        Platform::X,
+        Platform::YouTube,
+        Platform::TikTok,
+        Platform::LinkedIn,
+        Platform::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Facebook => "facebook",
+            Platform::Instagram => "instagram",
+            Platform::X => "x",
+            Platform::YouTube => "youtube",
+            Platform::TikTok => "tiktok",
+            Platform::LinkedIn => "linkedin",
+            Platform::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::Facebook => "Facebook",
+            Platform::Instagram => "Instagram",
+            Platform::X => "X (Twitter)",
+            Platform::YouTube => "YouTube",
+            Platform::TikTok => "TikTok",
+            Platform::LinkedIn => "LinkedIn",
+            Platform::Other => "Other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == raw)
+    }
+}
+
+/// The aims of the policy's "School Social Networking Rationale": a grant
+/// must serve one of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Aim {
+    Communication,
+    Events,
+    WebsiteUpdates,
+    Achievements,
+    Announcements,
+    Marketing,
+    WebsiteLinks,
+    Community,
+    ParentNetworking,
+    PastFamilies,
+}
+
+impl Aim {
+    pub const ALL: [Aim; 10] = [
+        Aim::Communication,
+        Aim::Events,
+        Aim::WebsiteUpdates,
+        Aim::Achievements,
+        Aim::Announcements,
+        Aim::Marketing,
+        Aim::WebsiteLinks,
+        Aim::Community,
+        Aim::ParentNetworking,
+        Aim::PastFamilies,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aim::Communication => "communication",
+            Aim::Events => "events",
+            Aim::WebsiteUpdates => "website_updates",
+            Aim::Achievements => "achievements",
+            Aim::Announcements => "announcements",
+            Aim::Marketing => "marketing",
+            Aim::WebsiteLinks => "website_links",
+            Aim::Community => "community",
+            Aim::ParentNetworking => "parent_networking",
+            Aim::PastFamilies => "past_families",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Aim::Communication => "Advance the school's communication with families",
+            Aim::Events => "Publicise school events and fundraising",
+            Aim::WebsiteUpdates => "Announce updates that appear on the school website",
+            Aim::Achievements => "Highlight positive school achievements",
+            Aim::Announcements => "Make school announcements (such as a closure for snow)",
+            Aim::Marketing => "Market the school to a wider audience",
+            Aim::WebsiteLinks => "Link the school's social networks to its website",
+            Aim::Community => "Engage the community the school serves",
+            Aim::ParentNetworking => "Help parents, especially new ones, to network",
+            Aim::PastFamilies => "Keep in touch with past parents and pupils",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == raw)
+    }
+}
+
+/// Appendix 1 of the policy, in short: what a grantee agrees to follow.
+pub const GUIDELINES: [&str; 8] = [
+    "Post only between 8am and 6pm on weekdays, except for school events and urgent news.",
+    "Never identify a child: no full names, no photographs that show who they are.",
+    "Photographs show work and learning; any taken on a phone for posting are deleted once shared.",
+    "Follow only educationally linked accounts.",
+    "Share positive messages about the school; never target an individual child.",
+    "Block and report anyone who interacts with the account inappropriately.",
+    "Never share the username or password with children or parents, or anyone else.",
+    "Tell the headteacher at once about any concern.",
+];
+
+/// How a grant ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndKind {
+    Revoked,
+    Expired,
+    Deactivated,
+    AccountClosed,
+    Review,
+}
+
+impl EndKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndKind::Revoked => "revoked",
+            EndKind::Expired => "expired",
+            EndKind::Deactivated => "deactivated",
+            EndKind::AccountClosed => "account_closed",
+            EndKind::Review => "review",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            EndKind::Revoked,
+            EndKind::Expired,
+            EndKind::Deactivated,
+            EndKind::AccountClosed,
+            EndKind::Review,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == raw)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EndKind::Revoked => "Revoked",
+            EndKind::Expired => "Ended on its end date",
+            EndKind::Deactivated => "Ended: the person left",
+            EndKind::AccountClosed => "Ended: the account was closed",
+            EndKind::Review => "Revoked at an access review",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: AccountId,
+    pub platform: Platform,
+    pub handle: String,
+    pub profile_url: String,
+    pub purpose: String,
+    pub opened_by: PersonId,
+    pub opened_on: Date,
+    pub entered_by: PersonId,
+    pub entered_at: OffsetDateTime,
+    pub recorded_as_existing: bool,
+    pub password_change_due: bool,
+    pub last_password_change_on: Option<Date>,
+    pub last_reviewed_at: Option<OffsetDateTime>,
+    pub closed_at: Option<OffsetDateTime>,
+    pub close_reason: Option<String>,
+}
+
+/// Access reviews are due each term; one older than this is overdue.
+pub const REVIEW_INTERVAL: time::Duration = time::Duration::days(122);
+
+impl Account {
+    pub fn is_open(&self) -> bool {
+        self.closed_at.is_none()
+    }
+
+    /// Whether its access review is more than about four months old (or,
+    /// never reviewed, it has been open that long).
+    pub fn review_overdue(&self, now: OffsetDateTime) -> bool {
+        if !self.is_open() {
+            return false;
+        }
+        let since = self.last_reviewed_at.unwrap_or(self.entered_at);
+        now - since > REVIEW_INTERVAL
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Grant {
+    pub id: GrantId,
+    pub account_id: AccountId,
+    pub grantee_id: PersonId,
+    pub granted_by: PersonId,
+    pub granted_at: OffsetDateTime,
+    pub aim: Aim,
+    pub purpose: String,
+    pub ends_on: Option<Date>,
+    pub message_id: Option<String>,
+    pub confirmed_at: Option<OffsetDateTime>,
+    pub ended_at: Option<OffsetDateTime>,
+    pub end_kind: Option<EndKind>,
+    pub end_reason: Option<String>,
+}
+
+impl Grant {
+    pub fn is_live(&self) -> bool {
+        self.ended_at.is_none()
+    }
+}
+
+fn parse_date(raw: &str) -> Option<Date> {
+    Date::parse(
+        raw.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
+fn required_text(
+    errors: &mut FormErrors,
+    field: &'static str,
+    raw: &str,
+    missing: &str,
+    max: usize,
+) -> String {
+    let text = raw.trim().to_owned();
+    if text.is_empty() {
+        errors.add(field, missing);
+    } else if text.chars().count() > max {
+        errors.add(field, format!("Use {max} characters or fewer"));
+    }
+    text
+}
+
+/// A new official account, checked. The opener is checked against the
+/// people register by the service (an SLT member, enforced).
+#[derive(Debug)]
+pub struct NewAccount {
+    pub platform: Platform,
+    pub handle: String,
+    pub profile_url: String,
+    pub purpose: String,
+    /// For an account that already exists: when it was opened, and by whom.
+    pub existing: Option<(Date, PersonId)>,
+}
+
+impl NewAccount {
+    pub fn parse(
+        platform: &str,
+        handle: &str,
+        profile_url: &str,
+        purpose: &str,
+        existing: Option<(&str, &str)>,
+        today: Date,
+    ) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::new();
+        let platform = Platform::parse(platform);
+        if platform.is_none() {
+            errors.add("platform", "Choose the platform");
+        }
+        let handle = required_text(
+            &mut errors,
+            "handle",
+            handle,
+            "Enter the account's name or handle",
+            100,
+        );
+        let profile_url = profile_url.trim().to_owned();
+        match url::Url::parse(&profile_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
+            _ => errors.add(
+                "profile_url",
+                "Enter the profile's web address, starting https://",
+            ),
+        }
+        let purpose = required_text(
+            &mut errors,
+            "purpose",
+            purpose,
+            "Say what the account is for",
+            500,
+        );
+        let existing = match existing {
+            None => None,
+            Some((opened_on, opened_by)) => {
+                let date = parse_date(opened_on);
+                match date {
+                    None => {
+                        errors.add("opened_on", "Enter the date it was opened, like 2024-09-02")
+                    }
+                    Some(d) if d > today => {
+                        errors.add("opened_on", "The opening date cannot be in the future")
+                    }
+                    Some(_) => {}
+                }
+                let opener = PersonId::parse(opened_by);
+                if opener.is_none() {
+                    errors.add("opened_by", "Choose the SLT member who opened it");
+                }
+                date.zip(opener)
+            }
+        };
+        match platform {
+            Some(platform) if errors.is_empty() => Ok(Self {
+                platform,
+                handle,
+                profile_url,
+                purpose,
+                existing,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A new grant, checked. Who the grantee may be is checked by the service.
+#[derive(Debug)]
+pub struct NewGrant {
+    pub grantee: PersonId,
+    pub aim: Aim,
+    pub purpose: String,
+    pub ends_on: Option<Date>,
+}
+
+impl NewGrant {
+    pub fn parse(
+        grantee: &str,
+        aim: &str,
+        purpose: &str,
+        ends_on: &str,
+        today: Date,
+    ) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::new();
+        let grantee = PersonId::parse(grantee);
+        if grantee.is_none() {
+            errors.add("grantee", "Choose the member of staff to give access to");
+        }
+        let aim = Aim::parse(aim);
+        if aim.is_none() {
+            errors.add("aim", "Choose which aim of the policy this access serves");
+        }
+        let purpose = required_text(
+            &mut errors,
+            "purpose",
+            purpose,
+            "Say what they will use the account for",
+            500,
+        );
+        let ends_on = if ends_on.trim().is_empty() {
+            None
+        } else {
+            match parse_date(ends_on) {
+                None => {
+                    errors.add(
+                        "ends_on",
+                        "Enter the end date like 2026-12-19, or leave it empty",
+                    );
+                    None
+                }
+                Some(date) if date < today => {
+                    errors.add(
+                        "ends_on",
+                        "The end date is in the past: choose today or a later date",
+                    );
+                    None
+                }
+                Some(date) => Some(date),
+            }
+        };
+        match (grantee, aim) {
+            (Some(grantee), Some(aim)) if errors.is_empty() => Ok(Self {
+                grantee,
+                aim,
+                purpose,
+                ends_on,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A reason, required (revoking, closing).
+pub fn parse_reason(raw: &str) -> Result<String, FormErrors> {
+    let mut errors = FormErrors::new();
+    let reason = required_text(&mut errors, "reason", raw, "Give the reason", 500);
+    errors.finish(|| reason)
+}
+
+/// The date a password was changed: not in the future.
+pub fn parse_change_date(raw: &str, today: Date) -> Result<Date, FormErrors> {
+    let mut errors = FormErrors::new();
+    match parse_date(raw) {
+        None => errors.add(
+            "changed_on",
+            "Enter the date the password was changed, like 2026-11-24",
+        ),
+        Some(d) if d > today => errors.add("changed_on", "The date cannot be in the future"),
+        Some(d) => return Ok(d),
+    }
+    Err(errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 11 - 24);
+
+    #[test]
+    fn a_grant_ending_in_the_past_is_refused_with_a_clear_message() {
+        let id = PersonId::new().to_string();
+        let errors =
+            NewGrant::parse(&id, "events", "The Christmas fair", "2026-11-23", TODAY).unwrap_err();
+        assert!(errors.get("ends_on").unwrap().contains("in the past"));
+        assert!(NewGrant::parse(&id, "events", "The Christmas fair", "2026-11-24", TODAY).is_ok());
+        assert!(
+            NewGrant::parse(&id, "events", "The Christmas fair", "", TODAY)
+                .unwrap()
+                .ends_on
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn every_field_of_a_grant_is_checked() {
+        let errors = NewGrant::parse("nobody", "fun", " ", "someday", TODAY).unwrap_err();
+        for field in ["grantee", "aim", "purpose", "ends_on"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+    }
+
+    #[test]
+    fn an_account_needs_a_real_profile_address() {
+        let errors = NewAccount::parse(
+            "facebook",
+            "@school",
+            "javascript:alert(1)",
+            "News",
+            None,
+            TODAY,
+        )
+        .unwrap_err();
+        assert!(errors.get("profile_url").is_some());
+        let ok = NewAccount::parse(
+            "facebook",
+            "@school",
+            "https://facebook.com/school",
+            "News",
+            None,
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(ok.platform, Platform::Facebook);
+    }
+
+    #[test]
+    fn an_existing_account_cannot_have_opened_in_the_future() {
+        let opener = PersonId::new().to_string();
+        let errors = NewAccount::parse(
+            "x",
+            "@school",
+            "https://x.com/school",
+            "News",
+            Some(("2027-01-01", &opener)),
+            TODAY,
+        )
+        .unwrap_err();
+        assert!(errors.get("opened_on").is_some());
+    }
+
+    #[test]
+    fn reviews_fall_overdue_after_four_months() {
+        let now = time::macros::datetime!(2026-11-24 08:00 UTC);
+        let mut account = Account {
+            id: AccountId::new(),
+            platform: Platform::X,
+            handle: "@school".into(),
+            profile_url: "https://x.com/school".into(),
+            purpose: "News".into(),
+            opened_by: PersonId::new(),
+            opened_on: TODAY,
+            entered_by: PersonId::new(),
+            entered_at: now - time::Duration::days(200),
+            recorded_as_existing: false,
+            password_change_due: false,
+            last_password_change_on: None,
+            last_reviewed_at: Some(now - time::Duration::days(30)),
+            closed_at: None,
+            close_reason: None,
+        };
+        assert!(!account.review_overdue(now));
+        account.last_reviewed_at = Some(now - time::Duration::days(130));
+        assert!(account.review_overdue(now));
+    }
+}
