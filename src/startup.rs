@@ -60,6 +60,22 @@ pub struct Application {
     sender: Sender,
     state: AppState,
     setup_link: Option<String>,
+    stop: watch::Sender<bool>,
+}
+
+/// Stops a running application from outside, as SIGTERM does.
+#[derive(Clone)]
+pub struct Stopper {
+    server: actix_web::dev::ServerHandle,
+    stop: watch::Sender<bool>,
+}
+
+impl Stopper {
+    /// Stops accepting, lets requests finish, then stops the background work.
+    pub async fn stop(self) {
+        self.server.stop(true).await;
+        let _ = self.stop.send(true);
+    }
 }
 
 /// Largest request body we accept; forms are small.
@@ -108,6 +124,7 @@ impl Application {
             sender,
             state,
             setup_link,
+            stop: watch::channel(false).0,
         })
     }
 
@@ -119,6 +136,13 @@ impl Application {
         &self.state
     }
 
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            server: self.server.handle(),
+            stop: self.stop.clone(),
+        }
+    }
+
     /// The one-time link for the head's account, on an empty database.
     pub fn setup_link(&self) -> Option<&str> {
         self.setup_link.as_deref()
@@ -127,7 +151,8 @@ impl Application {
     /// Serves until SIGTERM or SIGINT: stops accepting, lets requests
     /// finish, then lets the sender finish the message in hand.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let (stop, stopped) = watch::channel(false);
+        let stop = self.stop;
+        let stopped = stop.subscribe();
         let sender = tokio::spawn(self.sender.run(stopped.clone()));
         let housekeeping = tokio::spawn(housekeeping(self.state.clone(), stopped));
         let served = self.server.await;

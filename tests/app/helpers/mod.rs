@@ -52,6 +52,7 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     /// Set by tests that mean to leave mail unsent (an SMTP outage).
     pub allow_unsent_mail: bool,
+    stopper: Option<custodian::startup::Stopper>,
     postgres: Option<TestPostgres>,
 }
 
@@ -104,6 +105,7 @@ impl TestApp {
         let setup_link = app.setup_link().map(str::to_owned);
         let settings = (*app.state().settings).clone();
         let db = app.state().db.clone();
+        let stopper = Some(app.stopper());
         tokio::spawn(app.run_until_stopped());
 
         let client = reqwest::Client::builder()
@@ -122,6 +124,7 @@ impl TestApp {
             setup_link,
             data_dir,
             allow_unsent_mail: false,
+            stopper,
             postgres,
         }
     }
@@ -354,6 +357,21 @@ impl Drop for TestApp {
     /// SECURITY of the test suite: mail a test caused but never delivered is
     /// a failure, unless the test is about an outage.
     fn drop(&mut self) {
+        self.check_mail_was_sent();
+        // Stop the app before its database goes, or its background work
+        // waits on connections to a database that no longer exists.
+        if let Some(stopper) = self.stopper.take() {
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+                    tokio::task::block_in_place(|| handle.block_on(stopper.stop()));
+                }
+            }
+        }
+    }
+}
+
+impl TestApp {
+    fn check_mail_was_sent(&self) {
         if std::thread::panicking() || self.allow_unsent_mail || self.settings.smtp_url.is_none() {
             return;
         }
