@@ -34,6 +34,11 @@ pub struct Settings {
     pub sender_poll: Duration,
     /// How often scheduled work (grants ending on their date) runs.
     pub job_interval: Duration,
+    /// The day each school year's reconfirmation of declarations starts.
+    pub reconfirm_from: (time::Month, u8),
+    /// Whether scheduled work sends the yearly reconfirmation requests
+    /// (tests that are not about it turn it off).
+    pub send_reconfirmations: bool,
     pub db_pool_size: u32,
 }
 
@@ -107,6 +112,11 @@ impl Settings {
                     "must be an email address, like Custodian <custodian@school.example>",
                 )
             })?;
+        let reconfirm_from = match get("RECONFIRM_FROM") {
+            Some(raw) => crate::declarations::domain::parse_month_day(raw)
+                .ok_or_else(|| problem("RECONFIRM_FROM", "must be a month and day like 09-01"))?,
+            None => crate::declarations::service::DEFAULT_RECONFIRM_FROM,
+        };
         let school_name = get("SCHOOL_NAME").unwrap_or("Our School").to_owned();
         let zone_name = get("TIME_ZONE").unwrap_or("Europe/London");
         let time_zone = time_tz::timezones::get_by_name(zone_name).ok_or_else(|| {
@@ -129,6 +139,8 @@ impl Settings {
             password_hashing: HashParams::owasp(),
             sender_poll: Duration::from_secs(5),
             job_interval: Duration::from_secs(60),
+            reconfirm_from,
+            send_reconfirmations: true,
             db_pool_size: 16,
         })
     }

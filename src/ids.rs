@@ -51,3 +51,7 @@ id_type!(
     /// A grant of an official account's login to a person.
     GrantId
 );
+id_type!(
+    /// A declaration of social contact with a pupil's family.
+    DeclarationId
+);

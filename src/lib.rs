@@ -18,6 +18,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod declarations;
 pub mod demo;
 pub mod error;
 pub mod ids;

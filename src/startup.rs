@@ -246,6 +246,7 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
             .configure(crate::audit::routes)
             .configure(crate::mail::routes)
             .configure(crate::accounts::routes)
+            .configure(crate::declarations::routes)
             .default_service(web::to(errors::not_found))
     })
     .shutdown_timeout(30)
@@ -263,6 +264,9 @@ async fn housekeeping(state: AppState, mut stopped: watch::Receiver<bool>) {
             .db
             .run(move |conn| {
                 let expired = crate::accounts::service::expire_due(conn, &ctx)?;
+                if ctx.settings.send_reconfirmations {
+                    crate::declarations::service::send_reconfirmation_requests(conn, &ctx)?;
+                }
                 session_store::delete_expired(conn, ctx.clock.now_row())?;
                 Ok(expired)
             })

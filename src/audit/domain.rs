@@ -64,10 +64,18 @@ pub enum Action {
     GrantExpired,
     PasswordChangeRecorded,
     AccessReviewed,
+    DeclarationSubmitted,
+    DeclarationUpdated,
+    DeclarationAcknowledged,
+    DeclarationReturned,
+    DeclarationEnded,
+    DeclarationNilReturn,
+    DeclarationsReconfirmed,
+    ReconfirmationRequested,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 34] = [
         Action::SetupLinkIssued,
         Action::PersonCreated,
         Action::PersonInvited,
@@ -94,6 +102,14 @@ impl Action {
         Action::GrantExpired,
         Action::PasswordChangeRecorded,
         Action::AccessReviewed,
+        Action::DeclarationSubmitted,
+        Action::DeclarationUpdated,
+        Action::DeclarationAcknowledged,
+        Action::DeclarationReturned,
+        Action::DeclarationEnded,
+        Action::DeclarationNilReturn,
+        Action::DeclarationsReconfirmed,
+        Action::ReconfirmationRequested,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -124,6 +140,14 @@ impl Action {
             Action::GrantExpired => "grant.expired",
             Action::PasswordChangeRecorded => "account.password_changed",
             Action::AccessReviewed => "account.reviewed",
+            Action::DeclarationSubmitted => "declaration.submitted",
+            Action::DeclarationUpdated => "declaration.updated",
+            Action::DeclarationAcknowledged => "declaration.acknowledged",
+            Action::DeclarationReturned => "declaration.returned",
+            Action::DeclarationEnded => "declaration.ended",
+            Action::DeclarationNilReturn => "declaration.nil_return",
+            Action::DeclarationsReconfirmed => "declaration.reconfirmed",
+            Action::ReconfirmationRequested => "declaration.reconfirmation_requested",
         }
     }
 }

@@ -198,12 +198,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    declarations (id) {
+        id -> Text,
+        declarant_id -> Text,
+        reviewer_role -> Text,
+        state -> Text,
+        current_version -> Integer,
+        class_or_year -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        review_notes -> Nullable<Text>,
+        conditions -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<Text>,
+        ended_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    declaration_versions (declaration_id, version) {
+        declaration_id -> Text,
+        version -> Integer,
+        contact_name -> Text,
+        link -> Text,
+        class_or_year -> Text,
+        nature -> Text,
+        in_person -> Bool,
+        platforms -> Text,
+        since -> Text,
+        description -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reconfirmations (id) {
+        id -> Text,
+        person_id -> Text,
+        school_year -> Integer,
+        kind -> Text,
+        confirmed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reconfirmation_requests (person_id, school_year) {
+        person_id -> Text,
+        school_year -> Integer,
+        asked_at -> Timestamp,
+        first_reminder_at -> Nullable<Timestamp>,
+        second_reminder_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(declaration_versions -> declarations (declaration_id));
 diesel::joinable!(account_custodians -> accounts (account_id));
 diesel::joinable!(grants -> accounts (account_id));
 diesel::joinable!(password_changes -> accounts (account_id));
 diesel::joinable!(access_reviews -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    declarations,
+    declaration_versions,
+    reconfirmations,
+    reconfirmation_requests,
     accounts,
     account_custodians,
     grants,

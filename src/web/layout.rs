@@ -50,6 +50,11 @@ impl PageContext {
             return Vec::new();
         };
         let mut items = vec![(urls::HOME, "Home"), (urls::ACCOUNTS, "Official accounts")];
+        if person.role != Role::Chair {
+            items.push((urls::DECLARATIONS, "Declarations"));
+        } else {
+            items.push((urls::DECLARATIONS_REVIEW, "Declarations"));
+        }
         if person.role.manages_people() {
             items.push((urls::PEOPLE, "People"));
         }

@@ -35,6 +35,25 @@ fn tasks_for(role: Role) -> Vec<Task> {
             "The school's social media accounts, and any access you have been given."
         },
     }];
+    match role {
+        Role::Chair => tasks.push(Task {
+            href: urls::DECLARATIONS_REVIEW,
+            title: "The headteacher's declarations",
+            description: "Declarations of social contact made by the headteacher, which you review.",
+        }),
+        _ => tasks.push(Task {
+            href: urls::DECLARATIONS,
+            title: "Your declarations",
+            description: "Declare any social contact with pupils' families (clause g), and confirm them each year.",
+        }),
+    }
+    if role == Role::Headteacher {
+        tasks.push(Task {
+            href: urls::DECLARATIONS_REVIEW,
+            title: "Declarations to review",
+            description: "Declarations awaiting your review, by class and by person, and who has answered this year.",
+        });
+    }
     if role.manages_people() {
         tasks.push(Task {
             href: urls::PEOPLE,

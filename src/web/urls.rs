@@ -19,6 +19,16 @@ pub const STYLESHEET: &str = "/static/app.css";
 pub const HEALTHZ: &str = "/healthz";
 pub const READYZ: &str = "/readyz";
 
+pub const DECLARATIONS: &str = "/declarations";
+pub const DECLARATIONS_NEW: &str = "/declarations/new";
+pub const DECLARATIONS_REVIEW: &str = "/declarations/review";
+pub const DECLARATIONS_NIL: &str = "/declarations/nil-return";
+pub const DECLARATIONS_RECONFIRM: &str = "/declarations/reconfirm";
+
+pub fn declaration(id: impl std::fmt::Display) -> String {
+    format!("{DECLARATIONS}/{id}")
+}
+
 pub const ACCOUNTS: &str = "/accounts";
 pub const ACCOUNTS_NEW: &str = "/accounts/new";
 pub const ACCOUNTS_EXISTING: &str = "/accounts/existing";

@@ -36,6 +36,7 @@ fn table(
     email: &str,
     account: &str,
     grant: &str,
+    declaration: &str,
 ) -> Vec<(&'static str, String, [Answer; 5])> {
     let public = [Allowed; 5];
     let signed_in = [ToSignIn, Allowed, Allowed, Allowed, Allowed];
@@ -62,6 +63,42 @@ fn table(
         ("GET", "/emails".into(), head_only),
         ("GET", format!("/emails/{email}"), head_only),
         ("POST", format!("/emails/{email}/retry"), head_only),
+        (
+            "GET",
+            "/declarations".into(),
+            [ToSignIn, Allowed, Allowed, Allowed, Refused],
+        ),
+        (
+            "GET",
+            "/declarations/new".into(),
+            [ToSignIn, Allowed, Allowed, Allowed, Refused],
+        ),
+        (
+            "POST",
+            "/declarations/nil-return".into(),
+            [ToSignIn, Allowed, Allowed, Allowed, Refused],
+        ),
+        (
+            "GET",
+            "/declarations/review".into(),
+            [ToSignIn, Refused, Refused, Allowed, Allowed],
+        ),
+        ("GET", format!("/declarations/{declaration}"), head_only),
+        (
+            "GET",
+            format!("/declarations/{declaration}/edit"),
+            [ToSignIn, Refused, Refused, Refused, Refused],
+        ),
+        (
+            "POST",
+            format!("/declarations/{declaration}/review"),
+            head_only,
+        ),
+        (
+            "POST",
+            format!("/declarations/{declaration}/end"),
+            [ToSignIn, Refused, Refused, Refused, Refused],
+        ),
         ("GET", "/accounts".into(), signed_in),
         ("GET", format!("/accounts/{account}"), signed_in),
         ("GET", "/accounts/new".into(), managers),
@@ -141,6 +178,26 @@ async fn every_route_answers_each_role_as_the_table_says() {
             .unwrap();
         (account.id.to_string(), grant.id.to_string())
     };
+    // A declaration by a member of staff who is not among the visitors.
+    let declaration = {
+        use custodian::declarations::{domain::Details, service};
+        let mut conn = app.db.conn().unwrap();
+        let declarant = custodian::people::store::get_person(&mut conn, target.id).unwrap();
+        let details = Details::parse(
+            "A Parent",
+            "parent_carer",
+            "Year 4",
+            "neighbour",
+            true,
+            &[],
+            "2020",
+            "Next door",
+        )
+        .unwrap();
+        service::declare(&mut conn, &app.ctx(), &declarant, details)
+            .unwrap()
+            .to_string()
+    };
     let mut failures = Vec::new();
     for (index, who) in EVERYONE.iter().enumerate() {
         let visitor = TestApp::spawn_client(&app);
@@ -152,7 +209,13 @@ async fn every_route_answers_each_role_as_the_table_says() {
                 .status();
             assert_eq!(status, StatusCode::SEE_OTHER);
         }
-        for (method, path, answers) in table(&target.id.to_string(), &email_id, &account, &grant) {
+        for (method, path, answers) in table(
+            &target.id.to_string(),
+            &email_id,
+            &account,
+            &grant,
+            &declaration,
+        ) {
             let expected = answers[index];
             let response = match method {
                 "GET" => visitor.get(&path).await,

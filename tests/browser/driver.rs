@@ -319,13 +319,71 @@ impl Browser {
         self.check_page().await;
     }
 
-    /// Types into the field with this id, replacing what was there.
+    /// Types into the field with this id, replacing what was there. A date
+    /// field takes the date as `2026-12-19`, whatever the browser's locale
+    /// (see `fill_date`).
     pub async fn fill(&self, id: &str, value: &str) {
         let field = self
             .find(Locator::Id(id), &format!("a field with id '{id}'"))
             .await;
+        if field.attr("type").await.ok().flatten().as_deref() == Some("date") {
+            return self.fill_date(field, id, value).await;
+        }
         field.clear().await.expect("clear the field");
         field.send_keys(value).await.expect("type into the field");
+    }
+
+    /// Chromium's date field takes typed digits in its locale's order
+    /// (mm/dd/yyyy in en-US, dd/mm/yyyy in en-GB), so typing `2026-12-19`
+    /// would depend on the machine. The field's value is always ISO: set it
+    /// as the date picker does, with the events a person's typing fires,
+    /// and check the browser took it (an invalid date leaves it empty).
+    async fn fill_date(&self, field: fantoccini::elements::Element, id: &str, value: &str) {
+        let taken = self
+            .client
+            .execute(
+                "const [field, value] = arguments;\n\
+                 field.focus();\n\
+                 field.value = value;\n\
+                 field.dispatchEvent(new Event('input', { bubbles: true }));\n\
+                 field.dispatchEvent(new Event('change', { bubbles: true }));\n\
+                 return field.value;",
+                vec![
+                    serde_json::to_value(&field).expect("the field as a script argument"),
+                    json!(value),
+                ],
+            )
+            .await
+            .expect("set the date");
+        assert_eq!(
+            taken.as_str(),
+            Some(value),
+            "the date field #{id} did not take '{value}'"
+        );
+    }
+
+    /// In the group of radio buttons whose legend contains `group`, chooses
+    /// the one labelled `label`, by clicking its label as a person would.
+    pub async fn check(&self, group: &str, label: &str) {
+        let choice = self
+            .find(
+                Locator::XPath(&format!(
+                    "//fieldset[legend[contains(normalize-space(), {})]]//label[normalize-space()={}]",
+                    xpath_literal(group),
+                    xpath_literal(label)
+                )),
+                &format!("a choice '{label}' under '{group}'"),
+            )
+            .await;
+        choice.click().await.expect("click the choice");
+        let input = choice
+            .find(Locator::Css("input"))
+            .await
+            .expect("a radio button in the label");
+        assert!(
+            input.is_selected().await.expect("whether it is chosen"),
+            "'{label}' under '{group}' is not chosen after the click"
+        );
     }
 
     /// Chooses the option with this visible text in the select with this id.
@@ -412,6 +470,16 @@ impl Browser {
         assert!(
             text.contains(expected),
             "expected '{expected}' on {}; the page says:\n{text}",
+            self.current_path().await
+        );
+    }
+
+    /// The page's visible text does not contain this.
+    pub async fn assert_no_text(&self, unexpected: &str) {
+        let text = self.page_text().await;
+        assert!(
+            !text.contains(unexpected),
+            "did not expect '{unexpected}' on {}; the page says:\n{text}",
             self.current_path().await
         );
     }

@@ -201,3 +201,315 @@ async fn every_page_so_far_passes_the_checks() {
 
     browser.close().await;
 }
+
+/// Official accounts (policy clause j), end to end: an SLT member opens the
+/// school's Facebook account and gives a member of staff access for a trip;
+/// he confirms from the emailed record, on his own computer; access is
+/// revoked and the password change recorded; then a second grant and a
+/// termly access review, which keeps one grant and revokes the other.
+#[tokio::test]
+async fn slt_open_an_account_give_and_revoke_access_and_review_it() {
+    let app = TestApp::spawn().await;
+    let Some(slt) = Browser::open(&app).await else {
+        return;
+    };
+    let head = app.add_person("Helen Carter", Role::Headteacher);
+    let tom = app.add_person("Tom Reed", Role::Staff);
+    app.add_person("Amira Hussain", Role::Staff);
+    slt.sign_in_as(&app, Role::Slt).await;
+
+    // The register is empty; a new account sent empty shows its errors.
+    slt.visit("/accounts").await;
+    slt.assert_text("No official accounts are recorded yet")
+        .await;
+    slt.click_link("Open a new account").await;
+    slt.assert_heading("Open a new account").await;
+    slt.click_button("Save the account").await;
+    slt.assert_text("There is a problem").await;
+    slt.choose("platform", "Facebook").await;
+    slt.fill("handle", "Oakfield Primary").await;
+    slt.fill("profile_url", "https://www.facebook.com/oakfield.example")
+        .await;
+    slt.fill("purpose", "News and events for families").await;
+    slt.click_button("Save the account").await;
+    slt.assert_heading("Oakfield Primary").await;
+    slt.assert_text("David Okafor").await;
+    slt.assert_text("No one has been given access to this account")
+        .await;
+    app.email_to(&head.email, "Official account recorded").await;
+
+    // Tom is given access for the Year 6 trip; the form sent empty first.
+    slt.click_link("Give someone access").await;
+    slt.assert_heading("Give someone access to Oakfield Primary")
+        .await;
+    slt.click_button("Give access").await;
+    slt.assert_text("There is a problem").await;
+    slt.choose("grantee", "Tom Reed (Staff)").await;
+    slt.check(
+        "Which aim of the policy",
+        "Publicise school events and fundraising",
+    )
+    .await;
+    slt.fill("purpose", "Posting from the Year 6 trip").await;
+    slt.fill("ends_on", "2026-12-19").await;
+    slt.click_button("Give access").await;
+    slt.assert_heading("Access to Oakfield Primary for Tom Reed")
+        .await;
+    slt.assert_text("Live, not yet confirmed").await;
+    slt.assert_text("19 Dec 2026").await;
+    let first_grant = slt.current_path().await;
+    let record = app
+        .email_to(&tom.email, "Record of access to Oakfield Primary")
+        .await;
+
+    // Tom, on his own computer, follows the link in the record, signs in
+    // and confirms.
+    let tom_browser = slt.another().await;
+    tom_browser.follow_email_link(&record).await;
+    tom_browser.assert_heading("Sign in").await;
+    tom_browser.fill("email", &tom.email).await;
+    tom_browser.fill("password", helpers::PASSWORD).await;
+    tom_browser.click_button("Sign in").await;
+    tom_browser
+        .assert_heading("Access to Oakfield Primary for Tom Reed")
+        .await;
+    assert_eq!(tom_browser.current_path().await, first_grant);
+    tom_browser
+        .click_button("I have received access and will follow these guidelines")
+        .await;
+    tom_browser
+        .assert_text("Thank you: your confirmation is recorded.")
+        .await;
+    tom_browser.assert_no_text("Please confirm").await;
+
+    // He sees the register, with his own access, and the account.
+    tom_browser.visit("/accounts").await;
+    tom_browser
+        .assert_text("You have access until 19 Dec 2026")
+        .await;
+    tom_browser.click_link("Oakfield Primary").await;
+    tom_browser.assert_heading("Oakfield Primary").await;
+    tom_browser.assert_text("Your access").await;
+    tom_browser.assert_no_text("Custodians").await;
+
+    // The trip is over: access is revoked, with a reason (none first).
+    slt.visit("/accounts").await;
+    slt.click_link("Oakfield Primary").await;
+    slt.assert_text("Live").await;
+    slt.click_link("Tom Reed").await;
+    slt.assert_heading("Access to Oakfield Primary for Tom Reed")
+        .await;
+    slt.click_button("Revoke access").await;
+    slt.assert_text("Give the reason").await;
+    slt.fill("reason", "The trip is over").await;
+    slt.click_button("Revoke access").await;
+    slt.assert_heading("Oakfield Primary").await;
+    slt.assert_text("Password change due").await;
+    slt.assert_text("Revoked").await;
+    app.email_to(&tom.email, "password change due").await;
+
+    // Tom's grant now shows it ended, and offers nothing to confirm.
+    tom_browser.visit(&first_grant).await;
+    tom_browser.assert_text("The trip is over").await;
+    tom_browser.sign_out().await;
+
+    // The custodian changes the password and records it; a date in the
+    // future is refused first.
+    slt.click_link("Record a password change").await;
+    slt.assert_heading("Record a password change for Oakfield Primary")
+        .await;
+    slt.fill("changed_on", "2026-12-25").await;
+    slt.click_button("Record the change").await;
+    slt.assert_text("cannot be in the future").await;
+    slt.fill("changed_on", "2026-11-24").await;
+    slt.fill("note", "Changed after the Year 6 trip").await;
+    slt.click_button("Record the change").await;
+    slt.assert_heading("Oakfield Primary").await;
+    slt.assert_no_text("Password change due").await;
+    app.email_to(&head.email, "Password change recorded").await;
+
+    // Amira is given access with no end date, and Tom again.
+    for (person, aim) in [
+        (
+            "Amira Hussain (Staff)",
+            "Highlight positive school achievements",
+        ),
+        (
+            "Tom Reed (Staff)",
+            "Publicise school events and fundraising",
+        ),
+    ] {
+        slt.click_link("Give someone access").await;
+        slt.choose("grantee", person).await;
+        slt.check("Which aim of the policy", aim).await;
+        slt.fill("purpose", "Sharing class news").await;
+        slt.click_button("Give access").await;
+        slt.assert_text("No end date").await;
+        slt.click_link("Back to Oakfield Primary").await;
+    }
+
+    // The termly review: every grant needs a decision (none first).
+    slt.click_link("Review access").await;
+    slt.assert_heading("Review access to Oakfield Primary")
+        .await;
+    slt.check("Amira Hussain", "Keep").await;
+    slt.click_button("Record the review").await;
+    slt.assert_text("Choose keep or revoke for every person")
+        .await;
+    slt.check("Amira Hussain", "Keep").await;
+    slt.check("Tom Reed", "Revoke").await;
+    slt.fill("notes", "Autumn term review").await;
+    slt.click_button("Record the review").await;
+    slt.assert_heading("Oakfield Primary").await;
+    slt.assert_text("Revoked at an access review").await;
+    slt.assert_text("1 kept, 1 revoked").await;
+    slt.assert_text("Password change due").await;
+
+    // The register, and Tom's page, show it all.
+    slt.visit("/accounts").await;
+    slt.assert_text("Password change due").await;
+    slt.visit("/people").await;
+    slt.click_link("Tom Reed").await;
+    slt.assert_heading("Tom Reed").await;
+    slt.assert_text("Revoked at an access review").await;
+    slt.click_link("Oakfield Primary").await;
+    slt.assert_heading("Oakfield Primary").await;
+
+    tom_browser.close().await;
+    slt.close().await;
+}
+
+/// The other official-account pages, and their error states: an account
+/// the school already had, custodians added and removed (one who has left
+/// SLT flagged), an account closed, a review with no one to review, a
+/// grant that ends on its end date, an overdue review, and what a member
+/// of staff may not do.
+#[tokio::test]
+async fn every_official_account_page_passes_the_checks() {
+    let app = TestApp::spawn().await;
+    let Some(head) = Browser::open(&app).await else {
+        return;
+    };
+    let priya = app.add_person("Priya Shah", Role::Slt);
+    let tom = app.add_person("Tom Reed", Role::Staff);
+    let helen = head.sign_in_as(&app, Role::Headteacher).await;
+
+    // An account the school had before Custodian; sent empty first.
+    head.visit("/accounts").await;
+    head.click_link("Record an existing account").await;
+    head.assert_heading("Record an existing account").await;
+    head.click_button("Save the account").await;
+    head.assert_text("There is a problem").await;
+    head.choose("platform", "X (Twitter)").await;
+    head.fill("handle", "@OakfieldPS").await;
+    head.fill("profile_url", "https://x.com/OakfieldPS").await;
+    head.fill("purpose", "Announcements").await;
+    head.fill("opened_on", "2021-09-06").await;
+    head.choose("opened_by", "Priya Shah").await;
+    head.click_button("Save the account").await;
+    head.assert_heading("@OakfieldPS").await;
+    head.assert_text("6 Sep 2021 by Priya Shah (recorded later)")
+        .await;
+
+    // The opener and the person who entered it hold the login. The head
+    // steps down as custodian and back; then Priya leaves SLT, is flagged,
+    // and removed.
+    head.click_button("Remove Helen Carter as custodian").await;
+    head.choose("person_id", "Helen Carter (Headteacher)").await;
+    head.click_button("Add custodian").await;
+    head.assert_text("The custodian has been added").await;
+    head.visit(&format!("/people/{}", priya.id)).await;
+    head.choose("role", "Staff").await;
+    head.click_button("Change role").await;
+    head.visit("/accounts").await;
+    head.click_link("@OakfieldPS").await;
+    head.assert_text("Left SLT or deactivated").await;
+    head.click_button("Remove Priya Shah as custodian").await;
+    head.assert_no_text("Left SLT or deactivated").await;
+
+    // Tom is given access, then the account is closed (no reason first).
+    head.click_link("Give someone access").await;
+    head.choose("grantee", "Tom Reed (Staff)").await;
+    head.check(
+        "Which aim of the policy",
+        "Announce updates that appear on the school website",
+    )
+    .await;
+    head.fill("purpose", "Posting the newsletter").await;
+    head.click_button("Give access").await;
+    head.click_link("Back to @OakfieldPS").await;
+    head.click_link("Close this account").await;
+    head.assert_heading("Close @OakfieldPS").await;
+    head.click_button("Close the account").await;
+    head.assert_text("There is a problem").await;
+    head.fill("reason", "Moving to the website").await;
+    head.click_button("Close the account").await;
+    head.assert_text("Closed").await;
+    head.assert_text("Ended: the account was closed").await;
+    head.assert_no_text("Give someone access").await;
+    head.click_link("Tom Reed").await;
+    head.assert_text("Moving to the website").await;
+    app.email_to(&tom.email, "Access to @OakfieldPS ended")
+        .await;
+
+    // A new account reviewed with no one to review, then access to it
+    // for the Christmas fair, ending on the day.
+    head.visit("/accounts/new").await;
+    head.choose("platform", "Instagram").await;
+    head.fill("handle", "@oakfield_pta").await;
+    head.fill("profile_url", "https://www.instagram.com/oakfield_pta")
+        .await;
+    head.fill("purpose", "The PTA's fairs and fundraising")
+        .await;
+    head.click_button("Save the account").await;
+    head.click_link("Review access").await;
+    head.assert_text("No one has access at the moment").await;
+    head.click_button("Record the review").await;
+    head.assert_heading("@oakfield_pta").await;
+    head.click_link("Give someone access").await;
+    head.choose("grantee", "Tom Reed (Staff)").await;
+    head.check(
+        "Which aim of the policy",
+        "Publicise school events and fundraising",
+    )
+    .await;
+    head.fill("purpose", "Photos from the Christmas fair").await;
+    head.fill("ends_on", "2026-11-25").await;
+    head.click_button("Give access").await;
+    head.assert_text("25 Nov 2026").await;
+
+    // Tom sees the register and his access, and may not do more.
+    let tom_browser = head.another().await;
+    tom_browser.sign_in(&tom.email, helpers::PASSWORD).await;
+    tom_browser.visit("/accounts").await;
+    tom_browser
+        .assert_text("You have access until 25 Nov 2026")
+        .await;
+    tom_browser.click_link("@OakfieldPS").await;
+    tom_browser
+        .assert_text("Ended: the account was closed")
+        .await;
+    tom_browser.visit("/accounts/new").await;
+    tom_browser.assert_heading("You cannot do this").await;
+    tom_browser.close().await;
+
+    // Four months on: Tom's access ended by itself on its end date, and
+    // the review is overdue. The head signs in again.
+    app.clock.advance(time::Duration::days(125));
+    app.email_to(&tom.email, "password change due").await;
+    head.visit("/accounts").await;
+    head.assert_heading("Sign in").await;
+    head.fill("email", &helen.email).await;
+    head.fill("password", helpers::PASSWORD).await;
+    head.click_button("Sign in").await;
+    head.assert_heading("Official accounts").await;
+    head.assert_text("Access review overdue").await;
+    head.assert_text("Password change due").await;
+    head.click_link("@oakfield_pta").await;
+    head.assert_text("Ended on its end date").await;
+    head.visit(&format!("/people/{}", tom.id)).await;
+    head.assert_text("@oakfield_pta").await;
+    head.assert_text("@OakfieldPS").await;
+
+    head.close().await;
+}

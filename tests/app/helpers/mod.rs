@@ -94,6 +94,7 @@ impl TestApp {
         settings.password_hashing = custodian::auth::password::HashParams::cheap_for_tests();
         settings.sender_poll = Duration::from_millis(50);
         settings.job_interval = Duration::from_millis(100);
+        settings.send_reconfirmations = false;
         settings.db_pool_size = 8;
         adjust(&mut settings);
 

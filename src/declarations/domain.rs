@@ -1,0 +1,438 @@
+//! Declarations of social contact with pupils' families (clause g): the
+//! types and rules, with no I/O. A declaration says no more about the child
+//! than their class or year group.
+
+use time::{Date, Month, OffsetDateTime};
+
+use crate::error::FormErrors;
+use crate::ids::{DeclarationId, PersonId};
+use crate::people::domain::Role;
+
+/// How the contact is linked to the school.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    ParentCarer,
+    OtherRelative,
+}
+
+impl Link {
+    pub const ALL: [Link; 2] = [Link::ParentCarer, Link::OtherRelative];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Link::ParentCarer => "parent_carer",
+            Link::OtherRelative => "other_relative",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Link::ParentCarer => "Parent or carer of a pupil",
+            Link::OtherRelative => "Another relative of a pupil",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == raw)
+    }
+}
+
+/// The nature of the contact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nature {
+    SocialCircle,
+    Relative,
+    Neighbour,
+    ClubOrFaith,
+    Online,
+    Other,
+}
+
+impl Nature {
+    pub const ALL: [Nature; 6] = [
+        Nature::SocialCircle,
+        Nature::Relative,
+        Nature::Neighbour,
+        Nature::ClubOrFaith,
+        Nature::Online,
+        Nature::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Nature::SocialCircle => "social_circle",
+            Nature::Relative => "relative",
+            Nature::Neighbour => "neighbour",
+            Nature::ClubOrFaith => "club_or_faith",
+            Nature::Online => "online",
+            Nature::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Nature::SocialCircle => "Same social circle",
+            Nature::Relative => "A relative of mine",
+            Nature::Neighbour => "Neighbour",
+            Nature::ClubOrFaith => "Club or faith group",
+            Nature::Online => "Online connection",
+            Nature::Other => "Other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.as_str() == raw)
+    }
+}
+
+/// The platforms a contact may happen on.
+pub const PLATFORMS: [&str; 7] = [
+    "Facebook",
+    "Instagram",
+    "X (Twitter)",
+    "WhatsApp",
+    "TikTok",
+    "Snapchat",
+    "Other",
+];
+
+/// Where a declaration is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    AwaitingReview,
+    Returned,
+    Acknowledged,
+    Ended,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::AwaitingReview => "awaiting_review",
+            State::Returned => "returned",
+            State::Acknowledged => "acknowledged",
+            State::Ended => "ended",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            State::AwaitingReview,
+            State::Returned,
+            State::Acknowledged,
+            State::Ended,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            State::AwaitingReview => "Awaiting review",
+            State::Returned => "More detail asked for",
+            State::Acknowledged => "Acknowledged",
+            State::Ended => "Ended",
+        }
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            State::AwaitingReview => "tag--blue",
+            State::Returned => "tag--amber",
+            State::Acknowledged => "tag--green",
+            State::Ended => "tag--grey",
+        }
+    }
+}
+
+/// Who reviews a person's declarations: the head, or for the head's own,
+/// the chair of governors.
+pub fn reviewer_role_for(declarant: Role) -> Role {
+    if declarant == Role::Headteacher {
+        Role::Chair
+    } else {
+        Role::Headteacher
+    }
+}
+
+/// What a declaration says, as declared (one version of it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Details {
+    pub contact_name: String,
+    pub link: Link,
+    pub class_or_year: String,
+    pub nature: Nature,
+    pub in_person: bool,
+    pub platforms: Vec<String>,
+    pub since: String,
+    pub description: String,
+}
+
+impl Details {
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        contact_name: &str,
+        link: &str,
+        class_or_year: &str,
+        nature: &str,
+        in_person: bool,
+        platforms: &[String],
+        since: &str,
+        description: &str,
+    ) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::new();
+        let text =
+            |errors: &mut FormErrors, field: &'static str, raw: &str, missing: &str, max: usize| {
+                let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+                if value.is_empty() {
+                    errors.add(field, missing);
+                } else if value.chars().count() > max {
+                    errors.add(field, format!("Use {max} characters or fewer"));
+                }
+                value
+            };
+        let contact_name = text(
+            &mut errors,
+            "contact_name",
+            contact_name,
+            "Enter the name of the parent, carer or relative",
+            100,
+        );
+        let link = Link::parse(link);
+        if link.is_none() {
+            errors.add("link", "Choose how they are linked to the school");
+        }
+        let class_or_year = text(
+            &mut errors,
+            "class_or_year",
+            class_or_year,
+            "Enter the pupil's class or year group, like Year 4 or Class 2B",
+            40,
+        );
+        let nature = Nature::parse(nature);
+        if nature.is_none() {
+            errors.add("nature", "Choose the nature of the contact");
+        }
+        let platforms: Vec<String> = PLATFORMS
+            .iter()
+            .filter(|p| platforms.iter().any(|chosen| chosen == *p))
+            .map(|p| (*p).to_owned())
+            .collect();
+        if !in_person && platforms.is_empty() {
+            errors.add(
+                "where",
+                "Say where the contact happens: in person, or on which platforms",
+            );
+        }
+        let since = text(
+            &mut errors,
+            "since",
+            since,
+            "Say since when, like September 2021",
+            40,
+        );
+        let description = description.trim().to_owned();
+        if description.is_empty() {
+            errors.add("description", "Describe the contact in a sentence or two");
+        } else if description.chars().count() > 1000 {
+            errors.add("description", "Use 1000 characters or fewer");
+        }
+        match (link, nature) {
+            (Some(link), Some(nature)) if errors.is_empty() => Ok(Self {
+                contact_name,
+                link,
+                class_or_year,
+                nature,
+                in_person,
+                platforms,
+                since,
+                description,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The names of the fields that differ from `before`, for the reviewer.
+    pub fn changed_from(&self, before: &Details) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        if self.contact_name != before.contact_name {
+            changed.push("Who the contact is");
+        }
+        if self.link != before.link {
+            changed.push("Their link to the school");
+        }
+        if self.class_or_year != before.class_or_year {
+            changed.push("Class or year group");
+        }
+        if self.nature != before.nature {
+            changed.push("Nature of the contact");
+        }
+        if self.in_person != before.in_person || self.platforms != before.platforms {
+            changed.push("Where it happens");
+        }
+        if self.since != before.since {
+            changed.push("Since when");
+        }
+        if self.description != before.description {
+            changed.push("Description");
+        }
+        changed
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Declaration {
+    pub id: DeclarationId,
+    pub declarant: PersonId,
+    pub reviewer_role: Role,
+    pub state: State,
+    pub version: i32,
+    pub class_or_year: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub review_notes: Option<String>,
+    pub conditions: Option<String>,
+    pub reviewed_at: Option<OffsetDateTime>,
+    pub ended_on: Option<Date>,
+    pub end_reason: Option<String>,
+}
+
+/// The school year a date falls in, named by the year it starts: with
+/// reconfirmation from 1 September, 24 Nov 2026 is in 2026 (2026/27).
+pub fn school_year(today: Date, starts: (Month, u8)) -> i32 {
+    let start = Date::from_calendar_date(today.year(), starts.0, starts.1).unwrap_or(today);
+    if today >= start {
+        today.year()
+    } else {
+        today.year() - 1
+    }
+}
+
+/// The first day of a school year.
+pub fn school_year_start(year: i32, starts: (Month, u8)) -> Option<Date> {
+    Date::from_calendar_date(year, starts.0, starts.1).ok()
+}
+
+/// "2026/27".
+pub fn school_year_label(year: i32) -> String {
+    format!("{}/{:02}", year, (year + 1) % 100)
+}
+
+/// Reads a `MM-DD` setting, like `09-01`.
+pub fn parse_month_day(raw: &str) -> Option<(Month, u8)> {
+    let (month, day) = raw.trim().split_once('-')?;
+    let month = Month::try_from(month.parse::<u8>().ok()?).ok()?;
+    let day: u8 = day.parse().ok()?;
+    // Checked against a leap year, so 29 February is allowed.
+    Date::from_calendar_date(2024, month, day).ok()?;
+    Some((month, day))
+}
+
+/// A date the declarant ended a contact: not in the future.
+pub fn parse_end(date: &str, reason: &str, today: Date) -> Result<(Date, String), FormErrors> {
+    let mut errors = FormErrors::new();
+    let parsed = Date::parse(
+        date.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok();
+    match parsed {
+        None => errors.add(
+            "ended_on",
+            "Enter the date the contact ended, like 2026-07-20",
+        ),
+        Some(d) if d > today => errors.add("ended_on", "The date cannot be in the future"),
+        Some(_) => {}
+    }
+    let reason = reason.trim().to_owned();
+    if reason.is_empty() {
+        errors.add(
+            "end_reason",
+            "Say why it no longer applies, like: the pupil has left",
+        );
+    }
+    match parsed {
+        Some(d) if errors.is_empty() => Ok((d, reason)),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn the_heads_declarations_go_to_the_chair() {
+        assert_eq!(reviewer_role_for(Role::Headteacher), Role::Chair);
+        for role in [Role::Staff, Role::Slt, Role::Chair] {
+            assert_eq!(reviewer_role_for(role), Role::Headteacher);
+        }
+    }
+
+    #[test]
+    fn school_years_start_on_the_configured_day() {
+        let september = (Month::September, 1);
+        assert_eq!(school_year(date!(2026 - 11 - 24), september), 2026);
+        assert_eq!(school_year(date!(2026 - 08 - 31), september), 2025);
+        assert_eq!(school_year(date!(2026 - 09 - 01), september), 2026);
+        assert_eq!(school_year_label(2026), "2026/27");
+        assert_eq!(parse_month_day("09-01"), Some(september));
+        assert_eq!(parse_month_day("02-30"), None);
+        assert_eq!(parse_month_day("september"), None);
+    }
+
+    #[test]
+    fn every_field_is_checked_and_where_is_required() {
+        let errors = Details::parse("", "cousin", "", "gossip", false, &[], "", "").unwrap_err();
+        for field in [
+            "contact_name",
+            "link",
+            "class_or_year",
+            "nature",
+            "where",
+            "since",
+            "description",
+        ] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        let ok = Details::parse(
+            "Sam Jones",
+            "parent_carer",
+            "Year 4",
+            "club_or_faith",
+            true,
+            &["WhatsApp".into(), "Myspace".into()],
+            "2021",
+            "We sing in the same choir.",
+        )
+        .unwrap();
+        assert_eq!(
+            ok.platforms,
+            vec!["WhatsApp".to_owned()],
+            "only known platforms"
+        );
+    }
+
+    #[test]
+    fn the_reviewer_sees_what_changed() {
+        let before = Details::parse(
+            "Sam Jones",
+            "parent_carer",
+            "Year 4",
+            "neighbour",
+            true,
+            &[],
+            "2021",
+            "Next door.",
+        )
+        .unwrap();
+        let mut after = before.clone();
+        after.class_or_year = "Year 5".into();
+        after.platforms = vec!["Facebook".into()];
+        assert_eq!(
+            after.changed_from(&before),
+            vec!["Class or year group", "Where it happens"]
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! The declarations pages.
+
+use askama::Template;
+
+use crate::error::FormErrors;
+use crate::web::layout::PageContext;
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A declaration as a row of a list.
+pub struct DeclarationRowView {
+    pub href: String,
+    pub declarant: String,
+    pub contact_name: String,
+    pub class_or_year: String,
+    pub nature: &'static str,
+    pub state: &'static str,
+    pub state_tag: &'static str,
+    pub updated: String,
+    /// For the review queue: how long it has waited.
+    pub waiting: String,
+}
+
+pub struct AnswerView {
+    pub year: String,
+    pub kind: &'static str,
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "declarations/home.html")]
+pub struct DeclarationsHomePage {
+    pub page: PageContext,
+    pub declarations: Vec<DeclarationRowView>,
+    pub school_year: String,
+    /// This year's answer, if given: "Reconfirmed on 3 Sep 2026".
+    pub this_year: Option<String>,
+    pub answers: Vec<AnswerView>,
+    pub has_live: bool,
+    pub new_href: &'static str,
+    pub nil_action: &'static str,
+    pub reconfirm_action: &'static str,
+    /// The head or the chair: a link to what awaits them.
+    pub review_href: Option<&'static str>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "declarations/form.html")]
+pub struct DeclarationFormPage {
+    pub page: PageContext,
+    pub heading: &'static str,
+    pub action: String,
+    pub back: String,
+    pub contact_name: String,
+    pub links: Vec<Choice>,
+    pub class_or_year: String,
+    pub natures: Vec<Choice>,
+    pub in_person: bool,
+    pub platforms: Vec<Choice>,
+    pub since: String,
+    pub description: String,
+    pub reviewer: &'static str,
+    pub errors: FormErrors,
+}
+
+/// One version of a declaration, as declared.
+pub struct VersionView {
+    pub number: i32,
+    pub submitted: String,
+    pub contact_name: String,
+    pub link: &'static str,
+    pub class_or_year: String,
+    pub nature: &'static str,
+    pub where_: String,
+    pub since: String,
+    pub description: String,
+    /// What this version changed from the one before.
+    pub changed: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "declarations/show.html")]
+pub struct DeclarationShowPage {
+    pub page: PageContext,
+    pub declarant: String,
+    pub state: &'static str,
+    pub state_tag: &'static str,
+    pub current: VersionView,
+    /// Earlier versions, newest first.
+    pub earlier: Vec<VersionView>,
+    pub review_notes: Option<String>,
+    pub conditions: Option<String>,
+    pub reviewed: Option<String>,
+    pub ended: Option<String>,
+    /// The declarant, while it applies.
+    pub edit_href: Option<String>,
+    pub end_action: Option<String>,
+    /// The reviewer, while it applies.
+    pub review_action: Option<String>,
+    pub notes: String,
+    pub conditions_input: String,
+    pub ended_on: String,
+    pub end_reason: String,
+    pub errors: FormErrors,
+}
+
+pub struct StatusView {
+    pub name: String,
+    pub status: &'static str,
+    pub tag: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "declarations/review.html")]
+pub struct DeclarationsReviewPage {
+    pub page: PageContext,
+    pub reviewing_for: &'static str,
+    pub queue: Vec<DeclarationRowView>,
+    pub current: Vec<DeclarationRowView>,
+    pub classes: Vec<Choice>,
+    pub people: Vec<Choice>,
+    pub school_year: String,
+    pub statuses: Vec<StatusView>,
+    pub confirmed: usize,
+    pub due: usize,
+    pub never: usize,
+}
