@@ -39,6 +39,11 @@ const MAX_ATTEMPTS: i32 = 30;
 const SEND_TIMEOUT: Duration = Duration::from_secs(20);
 const BATCH: i64 = 20;
 
+/// How long a sender holds a message: long enough for one conversation.
+fn lease() -> time::Duration {
+    time::Duration::seconds(2 * SEND_TIMEOUT.as_secs() as i64)
+}
+
 /// First retries within a minute, then doubling, capped at an hour.
 pub fn backoff(attempts_so_far: i32) -> time::Duration {
     let exponent = attempts_so_far.clamp(0, 12) as u32;
@@ -126,7 +131,7 @@ impl Sender {
         shutdown: &watch::Receiver<bool>,
     ) -> Result<usize, AppError> {
         let now = self.clock.now();
-        let lease_until = to_row(now + time::Duration::minutes(5));
+        let lease_until = to_row(now + lease());
         let owner = self.owner.clone();
         let leased = self
             .db
@@ -138,6 +143,17 @@ impl Sender {
             // lease until it runs out, or until restart on SQLite.
             if *shutdown.borrow() {
                 break;
+            }
+            // A batch can outlast its first lease (a slow server): renew it
+            // per message, and leave any message another sender took.
+            let (id, owner) = (row.id.clone(), self.owner.clone());
+            let until = to_row(self.clock.now() + lease());
+            if !self
+                .db
+                .run(move |conn| store::renew_lease(conn, &id, &owner, until))
+                .await?
+            {
+                continue;
             }
             let outcome = self.deliver(transport, &row).await;
             self.record(row, outcome).await?;

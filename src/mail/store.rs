@@ -85,6 +85,25 @@ pub fn lease_due(
         .load(conn)?)
 }
 
+/// Extends this sender's lease on one message just before sending it;
+/// `false` when the lease ran out and another sender took the message.
+pub fn renew_lease(
+    conn: &mut DbConnection,
+    id: &str,
+    owner: &str,
+    lease_until: PrimitiveDateTime,
+) -> Result<bool, AppError> {
+    let renewed = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::lease_owner.eq(owner))
+            .filter(outbox::status.eq_any(SENDABLE)),
+    )
+    .set(outbox::lease_until.eq(lease_until))
+    .execute(conn)?;
+    Ok(renewed == 1)
+}
+
 /// A delivery worked.
 pub fn mark_sent(
     conn: &mut DbConnection,

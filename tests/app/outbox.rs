@@ -211,7 +211,7 @@ async fn two_instances_on_postgres_send_each_message_once_and_keep_one_chain() {
         if app.mail.received().len() >= 12 {
             break;
         }
-        app.clock.advance(time::Duration::minutes(1));
+        app.clock.advance(time::Duration::seconds(20));
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let received = app.mail.received();

@@ -513,3 +513,428 @@ async fn every_official_account_page_passes_the_checks() {
 
     head.close().await;
 }
+
+/// The family a member of staff declares a contact with (policy clause g).
+const FAMILY: &str = "Jordan Whitfield";
+
+/// Declarations (policy clause g), end to end: a member of staff declares
+/// a contact (the form sent empty first); the head, from the email, asks
+/// for more detail (with no note first, refused); he updates it from his
+/// email, the earlier version kept; the head acknowledges it with an
+/// agreed condition, and he sees that; the head browses the current
+/// declarations by class and by person; he ends it (a future date first).
+#[tokio::test]
+async fn staff_declare_a_contact_the_head_asks_for_detail_then_acknowledges_it() {
+    let app = TestApp::spawn().await;
+    let Some(head) = Browser::open(&app).await else {
+        return;
+    };
+    let helen = head.sign_in_as(&app, Role::Headteacher).await;
+    let tom = app.add_person("Tom Reed", Role::Staff);
+    let amira = app.add_person("Amira Hussain", Role::Staff);
+
+    // Tom, on his own computer, has declared nothing yet.
+    let tom_browser = head.another().await;
+    tom_browser.sign_in(&tom.email, helpers::PASSWORD).await;
+    tom_browser.click_link("Declarations").await;
+    tom_browser.assert_heading("Your declarations").await;
+    tom_browser
+        .assert_text("You have not declared any contacts.")
+        .await;
+    tom_browser
+        .assert_text("You have not yet confirmed your declarations for this school year.")
+        .await;
+
+    // He declares a contact; the form sent empty first shows its errors.
+    tom_browser.click_link("Declare a contact").await;
+    tom_browser.assert_heading("Declare a social contact").await;
+    tom_browser.assert_text("the headteacher").await;
+    tom_browser.click_button("Send to my reviewer").await;
+    tom_browser.assert_text("There is a problem").await;
+    tom_browser.assert_text("Choose how they are linked").await;
+    tom_browser.assert_text("Describe the contact").await;
+    tom_browser.fill("contact_name", FAMILY).await;
+    tom_browser
+        .check(
+            "How are they linked to the school?",
+            "Parent or carer of a pupil",
+        )
+        .await;
+    tom_browser.fill("class_or_year", "Year 4").await;
+    tom_browser
+        .check("What is the nature of the contact?", "Club or faith group")
+        .await;
+    tom_browser
+        .check("Where does the contact happen?", "In person")
+        .await;
+    tom_browser
+        .check("Where does the contact happen?", "WhatsApp")
+        .await;
+    tom_browser.fill("since", "September 2021").await;
+    tom_browser
+        .fill("description", "We sing in the same church choir.")
+        .await;
+    tom_browser.click_button("Send to my reviewer").await;
+    tom_browser.assert_heading("Declaration by Tom Reed").await;
+    tom_browser.assert_text("Awaiting review").await;
+    tom_browser.assert_text("In person, WhatsApp").await;
+    tom_browser
+        .assert_text("Your declaration has been sent to your reviewer")
+        .await;
+    let declaration = tom_browser.current_path().await;
+
+    // The head opens the email (which names no one) and asks for more
+    // detail; with no note first, which is refused.
+    let awaits = app
+        .email_to(&helen.email, "A declaration awaits your review")
+        .await;
+    assert!(
+        !awaits.text.contains(FAMILY),
+        "no family names in the email"
+    );
+    head.follow_email_link(&awaits).await;
+    head.assert_heading("Declaration by Tom Reed").await;
+    assert_eq!(head.current_path().await, declaration);
+    head.assert_text("We sing in the same church choir.").await;
+    head.assert_no_text("Update this declaration").await;
+    head.click_button("Return for more detail").await;
+    head.assert_text("There is a problem").await;
+    head.assert_text("Say what more detail you need").await;
+    head.fill("notes", "Which choir, and how often?").await;
+    head.click_button("Return for more detail").await;
+    head.assert_heading("Declarations to review").await;
+    head.assert_text("The declaration is returned for more detail")
+        .await;
+    head.assert_text("Nothing awaits your review.").await;
+    head.assert_text("More detail asked for").await;
+
+    // Tom updates it from his email.
+    let returned = app
+        .email_to(&tom.email, "More detail is asked for on your declaration")
+        .await;
+    tom_browser.follow_email_link(&returned).await;
+    tom_browser.assert_heading("Declaration by Tom Reed").await;
+    tom_browser.assert_text("More detail asked for").await;
+    tom_browser.assert_text("Which choir, and how often?").await;
+    tom_browser.click_link("Update this declaration").await;
+    tom_browser.assert_heading("Update your declaration").await;
+    tom_browser.fill("class_or_year", "Year 5").await;
+    tom_browser.fill("description", "").await;
+    tom_browser.click_button("Send to my reviewer").await;
+    tom_browser.assert_text("There is a problem").await;
+    tom_browser
+        .fill(
+            "description",
+            "St Mary's church choir, every Thursday evening.",
+        )
+        .await;
+    tom_browser.click_button("Send to my reviewer").await;
+    tom_browser.assert_heading("Declaration by Tom Reed").await;
+    tom_browser.assert_text("Version 2").await;
+    tom_browser.assert_text("Awaiting review").await;
+    tom_browser.assert_text("the earlier version is kept").await;
+
+    // The head sees what changed, and acknowledges it with a condition.
+    let updated = app
+        .mail
+        .wait_for(|m| m.to.contains(&helen.email) && m.text.contains("has updated"))
+        .await
+        .expect("an email to the head about the update");
+    head.follow_email_link(&updated).await;
+    head.assert_heading("Declaration by Tom Reed").await;
+    head.assert_text("Version 2").await;
+    head.assert_text("Class or year group, Description").await;
+    head.assert_text("Earlier versions").await;
+    head.fill("notes", "Thank you for the detail.").await;
+    head.fill(
+        "conditions",
+        "No discussion of school matters on social media",
+    )
+    .await;
+    head.click_button("Acknowledge").await;
+    head.assert_heading("Declarations to review").await;
+    head.assert_text("The declaration is acknowledged").await;
+
+    // Tom sees it acknowledged, with the condition.
+    let acknowledged = app
+        .email_to(&tom.email, "Your declaration has been acknowledged")
+        .await;
+    tom_browser.follow_email_link(&acknowledged).await;
+    tom_browser.assert_text("Acknowledged").await;
+    tom_browser.assert_text("Agreed conditions").await;
+    tom_browser
+        .assert_text("No discussion of school matters on social media")
+        .await;
+    tom_browser.assert_text("Thank you for the detail.").await;
+    tom_browser.click_link("Declarations").await;
+    tom_browser.assert_text(FAMILY).await;
+    tom_browser.assert_text("Acknowledged").await;
+    tom_browser
+        .assert_no_text("I have no contacts to declare this school year")
+        .await;
+
+    // Amira declares a contact in Year 2 (as a form post: her browser
+    // journey is the same as Tom's).
+    let amira_client = TestApp::spawn_client(&app);
+    amira_client.sign_in(&amira.email, helpers::PASSWORD).await;
+    let sent = amira_client
+        .post_form(
+            "/declarations/new",
+            &[
+                ("contact_name", "Chris Morgan"),
+                ("link", "other_relative"),
+                ("class_or_year", "Year 2"),
+                ("nature", "neighbour"),
+                ("in_person", "yes"),
+                ("since", "2019"),
+                ("description", "They live next door."),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status(), reqwest::StatusCode::SEE_OTHER);
+
+    // The head browses the current declarations by class and by person.
+    head.visit("/declarations/review").await;
+    head.assert_text("Chris Morgan").await;
+    head.assert_text(FAMILY).await;
+    head.choose("class", "Year 5").await;
+    head.click_button("Filter").await;
+    head.assert_text(FAMILY).await;
+    head.assert_text("Club or faith group").await;
+    head.assert_no_text("They live next door").await;
+    head.assert_text("Acknowledged").await;
+    head.choose("class", "Year 2").await;
+    head.click_button("Filter").await;
+    head.assert_text("Chris Morgan").await;
+    head.choose("class", "All classes and years").await;
+    head.choose("person", "Tom Reed").await;
+    head.click_button("Filter").await;
+    head.assert_text(FAMILY).await;
+    head.assert_text("Chris Morgan").await; // still in the queue
+    head.click_link("Chris Morgan").await;
+    head.assert_heading("Declaration by Amira Hussain").await;
+
+    // The pupil leaves: Tom ends the declaration (a date to come first).
+    tom_browser.click_link(FAMILY).await;
+    tom_browser.fill("ended_on", "2026-12-01").await;
+    tom_browser
+        .fill("end_reason", "The pupil has left the school")
+        .await;
+    tom_browser.click_button("End the declaration").await;
+    tom_browser.assert_text("There is a problem").await;
+    tom_browser.fill("ended_on", "2026-11-20").await;
+    tom_browser.click_button("End the declaration").await;
+    tom_browser.assert_text("Ended 20 Nov 2026").await;
+    tom_browser.assert_no_text("Update this declaration").await;
+    head.visit("/declarations/review").await;
+    head.assert_no_text(FAMILY).await;
+
+    tom_browser.close().await;
+    head.close().await;
+}
+
+/// The yearly reconfirmation (policy clause g), from its email: a member
+/// of staff with nothing to declare makes a nil return; one who has a
+/// declaration is refused a nil return and confirms it is up to date; the
+/// head sees who is confirmed, due and has never answered. Then the head
+/// declares a contact of her own: the chair reviews it, and a deputy head
+/// is refused it.
+#[tokio::test]
+async fn the_yearly_reconfirmation_nil_returns_and_the_heads_own_declaration() {
+    let app =
+        TestApp::spawn_configured(helpers::Smtp::Running, |s| s.send_reconfirmations = true).await;
+    let Some(head) = Browser::open(&app).await else {
+        return;
+    };
+    let helen = head.sign_in_as(&app, Role::Headteacher).await;
+    let tom = app.add_person("Tom Reed", Role::Staff);
+    let amira = app.add_person("Amira Hussain", Role::Staff);
+    app.add_person("Sam Fletcher", Role::Staff);
+    let deputy = app.add_person("David Okafor", Role::Slt);
+    let chair = app.add_person("Margaret Ellis", Role::Chair);
+
+    // Tom follows the email, signs in, and makes a nil return.
+    let ask = app
+        .email_to(&tom.email, "Please reconfirm your declarations for 2026/27")
+        .await;
+    let tom_browser = head.another().await;
+    tom_browser.follow_email_link(&ask).await;
+    tom_browser.assert_heading("Sign in").await;
+    tom_browser.fill("email", &tom.email).await;
+    tom_browser.fill("password", helpers::PASSWORD).await;
+    tom_browser.click_button("Sign in").await;
+    tom_browser.assert_heading("Your declarations").await;
+    tom_browser.assert_text("This school year (2026/27)").await;
+    tom_browser
+        .click_button("I have no contacts to declare this school year")
+        .await;
+    tom_browser
+        .assert_text("Thank you: your answer for this school year is recorded.")
+        .await;
+    tom_browser.assert_text("You made a nil return on").await;
+    tom_browser
+        .assert_no_text("I have no contacts to declare this school year")
+        .await;
+    tom_browser.sign_out().await;
+
+    // Amira opens the page, then declares a contact elsewhere (a form
+    // post); the nil return her page still offers is refused.
+    let ask = app.email_to(&amira.email, "Please reconfirm").await;
+    let amira_browser = tom_browser;
+    amira_browser.follow_email_link(&ask).await;
+    amira_browser.fill("email", &amira.email).await;
+    amira_browser.fill("password", helpers::PASSWORD).await;
+    amira_browser.click_button("Sign in").await;
+    amira_browser.assert_heading("Your declarations").await;
+    let amira_client = TestApp::spawn_client(&app);
+    amira_client.sign_in(&amira.email, helpers::PASSWORD).await;
+    let sent = amira_client
+        .post_form(
+            "/declarations/new",
+            &[
+                ("contact_name", "Chris Morgan"),
+                ("link", "parent_carer"),
+                ("class_or_year", "Year 1"),
+                ("nature", "social_circle"),
+                ("platforms", "Facebook"),
+                ("since", "2022"),
+                ("description", "Friends from university."),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status(), reqwest::StatusCode::SEE_OTHER);
+    amira_browser
+        .click_button("I have no contacts to declare this school year")
+        .await;
+    amira_browser.assert_text("There is a problem").await;
+    amira_browser
+        .assert_text("declarations that still apply")
+        .await;
+
+    // The head sees Amira due and Sam never answered, then Amira confirms.
+    head.click_link("Declarations").await;
+    head.click_link("See what awaits you").await;
+    head.assert_heading("Declarations to review").await;
+    head.assert_text("Reconfirmation, 2026/27").await;
+    head.assert_text("1 confirmed").await;
+    head.assert_text("Due").await;
+    head.assert_text("Never answered").await;
+    amira_browser.visit("/declarations").await;
+    amira_browser
+        .click_button("My declarations are up to date")
+        .await;
+    amira_browser
+        .assert_text("You confirmed your declarations on")
+        .await;
+    amira_browser.sign_out().await;
+    head.visit("/declarations/review").await;
+    head.assert_text("2 confirmed, 0 due").await;
+    head.assert_text("Sam Fletcher").await;
+    head.assert_text("Never answered").await;
+
+    // The head declares a contact of her own, which goes to the chair.
+    head.visit("/declarations").await;
+    head.click_link("Declare a contact").await;
+    head.assert_text("the chair of governors").await;
+    head.fill("contact_name", "Pat Lewis").await;
+    head.check(
+        "How are they linked to the school?",
+        "Another relative of a pupil",
+    )
+    .await;
+    head.fill("class_or_year", "Year 3").await;
+    head.check("What is the nature of the contact?", "A relative of mine")
+        .await;
+    head.check("Where does the contact happen?", "In person")
+        .await;
+    head.fill("since", "Always").await;
+    head.fill("description", "My cousin; we meet at family gatherings.")
+        .await;
+    head.click_button("Send to my reviewer").await;
+    head.assert_heading("Declaration by Helen Carter").await;
+    let own = head.current_path().await;
+    head.visit("/declarations/review").await;
+    head.assert_no_text("Pat Lewis").await;
+
+    // A deputy head may not see it.
+    let other = amira_browser;
+    other.sign_in(&deputy.email, helpers::PASSWORD).await;
+    other.visit(&own).await;
+    other.assert_heading("You cannot do this").await;
+    other.assert_no_text("Pat Lewis").await;
+    other.visit("/declarations/review").await;
+    other.assert_heading("You cannot do this").await;
+    other.sign_out().await;
+
+    // The chair reviews it from the email.
+    let awaits = app
+        .email_to(&chair.email, "A declaration awaits your review")
+        .await;
+    other.follow_email_link(&awaits).await;
+    other.fill("email", &chair.email).await;
+    other.fill("password", helpers::PASSWORD).await;
+    other.click_button("Sign in").await;
+    other.assert_heading("Declaration by Helen Carter").await;
+    other
+        .assert_text("My cousin; we meet at family gatherings.")
+        .await;
+    other.fill("notes", "Noted.").await;
+    other
+        .fill(
+            "conditions",
+            "Another member of staff writes Year 3's reports",
+        )
+        .await;
+    other.click_button("Acknowledge").await;
+    other.assert_heading("Declarations to review").await;
+    other.assert_text("chair of governors").await;
+    other.assert_text("Pat Lewis").await;
+    other.assert_text("Acknowledged").await;
+    other.assert_no_text(FAMILY).await;
+    other.assert_no_text("Chris Morgan").await;
+    other.assert_no_text("Sam Fletcher").await;
+    other.assert_text("Helen Carter").await;
+    other.click_link("Declarations").await;
+    other.assert_heading("Declarations to review").await;
+
+    // The head sees it acknowledged.
+    app.email_to(&helen.email, "Your declaration has been acknowledged")
+        .await;
+    head.visit(&own).await;
+    head.assert_text("Acknowledged").await;
+    head.assert_text("Another member of staff writes Year 3's reports")
+        .await;
+    other.sign_out().await;
+
+    // A school year on, everyone is asked again. Tom's nil return for
+    // 2026/27 is kept as history, and he makes this year's; the head sees
+    // Amira, who answered last year, due.
+    app.clock.advance(time::Duration::weeks(41));
+    let ask = app
+        .email_to(&tom.email, "Please reconfirm your declarations for 2027/28")
+        .await;
+    let tom_browser = other;
+    tom_browser.follow_email_link(&ask).await;
+    tom_browser.fill("email", &tom.email).await;
+    tom_browser.fill("password", helpers::PASSWORD).await;
+    tom_browser.click_button("Sign in").await;
+    tom_browser.assert_text("This school year (2027/28)").await;
+    tom_browser.assert_text("Your answers in past years").await;
+    tom_browser
+        .assert_text("2026/27: No contacts to declare")
+        .await;
+    tom_browser
+        .click_button("I have no contacts to declare this school year")
+        .await;
+    tom_browser.assert_text("You made a nil return on").await;
+    head.visit("/declarations/review").await;
+    head.fill("email", &helen.email).await;
+    head.fill("password", helpers::PASSWORD).await;
+    head.click_button("Sign in").await;
+    head.assert_heading("Declarations to review").await;
+    head.assert_text("Reconfirmation, 2027/28").await;
+    head.assert_text("1 confirmed, 2 due").await;
+
+    tom_browser.close().await;
+    head.close().await;
+}

@@ -52,7 +52,7 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     /// Set by tests that mean to leave mail unsent (an SMTP outage).
     pub allow_unsent_mail: bool,
-    stopper: Option<custodian::startup::Stopper>,
+    stoppers: std::sync::Mutex<Vec<custodian::startup::Stopper>>,
     postgres: Option<TestPostgres>,
 }
 
@@ -106,7 +106,7 @@ impl TestApp {
         let setup_link = app.setup_link().map(str::to_owned);
         let settings = (*app.state().settings).clone();
         let db = app.state().db.clone();
-        let stopper = Some(app.stopper());
+        let stoppers = std::sync::Mutex::new(vec![app.stopper()]);
         tokio::spawn(app.run_until_stopped());
 
         let client = reqwest::Client::builder()
@@ -125,7 +125,7 @@ impl TestApp {
             setup_link,
             data_dir,
             allow_unsent_mail: false,
-            stopper,
+            stoppers,
             postgres,
         }
     }
@@ -148,6 +148,7 @@ impl TestApp {
             .await
             .expect("the second instance builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        self.stoppers.lock().expect("lock").push(app.stopper());
         tokio::spawn(app.run_until_stopped());
         address
     }
@@ -361,9 +362,11 @@ impl Drop for TestApp {
         self.check_mail_was_sent();
         // Stop the app before its database goes, or its background work
         // waits on connections to a database that no longer exists.
-        if let Some(stopper) = self.stopper.take() {
-            if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+        let stoppers =
+            std::mem::take(&mut *self.stoppers.lock().unwrap_or_else(|p| p.into_inner()));
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+                for stopper in stoppers {
                     tokio::task::block_in_place(|| handle.block_on(stopper.stop()));
                 }
             }
