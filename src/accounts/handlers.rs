@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
@@ -22,7 +22,7 @@ use crate::mail::store as mail_store;
 use crate::people::domain::{Person, Role};
 use crate::startup::AppState;
 use crate::web::layout::PageContext;
-use crate::web::{format, render, render_with, see_other, urls};
+use crate::web::{form_status, format, render, render_with, see_other, urls};
 
 const MANAGERS_ONLY: &str =
     "Only the Senior Leadership Team and the headteacher manage the school's official accounts.";
@@ -373,13 +373,8 @@ async fn account_form(
         .filter(|p| matches!(p.role, Role::Slt | Role::Headteacher))
         .collect();
     openers.sort_by(|a, b| a.name.cmp(&b.name));
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_with(
-        status,
+        form_status(&errors),
         AccountFormPage {
             page,
             existing,
@@ -580,13 +575,8 @@ async fn grant_form(
         .filter(|p| p.active && p.role != Role::Chair)
         .collect();
     grantees.sort_by(|a, b| a.name.cmp(&b.name));
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_with(
-        status,
+        form_status(&errors),
         GrantNewPage {
             page,
             account: account.handle,
@@ -703,13 +693,8 @@ async fn grant_page(
         },
         None => "No record".into(),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_with(
-        status,
+        form_status(&errors),
         GrantShowPage {
             page,
             grant: grant_view(&grant, &people, &account.handle, zone),
@@ -815,13 +800,8 @@ async fn close_page(
             Ok((account, live))
         })
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_with(
-        status,
+        form_status(&errors),
         AccountClosePage {
             page,
             account: account.handle,
@@ -892,13 +872,8 @@ async fn password_page(
         .db
         .run(move |conn| store::get_account(conn, id))
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_with(
-        status,
+        form_status(&errors),
         PasswordChangedPage {
             page,
             account: account.handle,
@@ -972,13 +947,8 @@ async fn review_page(
         })
         .await?;
     let zone = state.settings.time_zone;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_with(
-        status,
+        form_status(&errors),
         AccessReviewPage {
             page,
             account: account.handle,

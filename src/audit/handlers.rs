@@ -140,6 +140,7 @@ fn subject_link(row: &EventRow) -> Option<String> {
         "person" => Some(urls::person(&row.subject_id)),
         "email" => Some(urls::email(&row.subject_id)),
         "account" => Some(urls::account(&row.subject_id)),
+        "declaration" => Some(urls::declaration(&row.subject_id)),
         _ => None,
     }
 }

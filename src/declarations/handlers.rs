@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
@@ -23,7 +22,7 @@ use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
 use crate::startup::AppState;
 use crate::web::layout::PageContext;
-use crate::web::{format, render, render_with, see_other, urls};
+use crate::web::{form_status, format, render, render_with, see_other, urls};
 
 fn declaration_id(raw: &str) -> Result<DeclarationId, AppError> {
     DeclarationId::parse(raw).ok_or(AppError::NotFound)
@@ -162,34 +161,42 @@ async fn home(
                 format!("You confirmed your declarations on {when}.")
             }
         });
-    render(DeclarationsHomePage {
-        page,
-        has_live: mine.iter().any(|(d, _)| d.state != State::Ended),
-        declarations: mine
-            .iter()
-            .map(|(d, v)| row_view(d, v, &me.name, now, zone))
-            .collect(),
-        school_year: domain::school_year_label(year),
-        this_year,
-        answers: answers
-            .iter()
-            .filter(|(y, _, _)| *y != year)
-            .map(|(y, kind, at)| AnswerView {
-                year: domain::school_year_label(*y),
-                kind: if kind == "nil_return" {
-                    "No contacts to declare"
-                } else {
-                    "Declarations confirmed"
-                },
-                when: format::date(from_row(*at), zone),
-            })
-            .collect(),
-        new_href: urls::DECLARATIONS_NEW,
-        nil_action: urls::DECLARATIONS_NIL,
-        reconfirm_action: urls::DECLARATIONS_RECONFIRM,
-        review_href: (me.role == Role::Headteacher).then_some(urls::DECLARATIONS_REVIEW),
-        error,
-    })
+    let status = if error.is_some() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    render_with(
+        status,
+        DeclarationsHomePage {
+            page,
+            has_live: mine.iter().any(|(d, _)| d.state != State::Ended),
+            declarations: mine
+                .iter()
+                .map(|(d, v)| row_view(d, v, &me.name, now, zone))
+                .collect(),
+            school_year: domain::school_year_label(year),
+            this_year,
+            answers: answers
+                .iter()
+                .filter(|(y, _, _)| *y != year)
+                .map(|(y, kind, at)| AnswerView {
+                    year: domain::school_year_label(*y),
+                    kind: if kind == "nil_return" {
+                        "No contacts to declare"
+                    } else {
+                        "Declarations confirmed"
+                    },
+                    when: format::date(from_row(*at), zone),
+                })
+                .collect(),
+            new_href: urls::DECLARATIONS_NEW,
+            nil_action: urls::DECLARATIONS_NIL,
+            reconfirm_action: urls::DECLARATIONS_RECONFIRM,
+            review_href: (me.role == Role::Headteacher).then_some(urls::DECLARATIONS_REVIEW),
+            error,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -283,13 +290,8 @@ fn form_page(
     platforms: &[String],
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_with(
-        status,
+        form_status(&errors),
         DeclarationFormPage {
             page,
             heading: target.heading,
@@ -441,13 +443,8 @@ async fn show(
     let mine = declaration.declarant == me.id;
     let open = declaration.state != State::Ended;
     let reviewing = declaration.reviewer_role == me.role && !mine;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_with(
-        status,
+        form_status(&errors),
         DeclarationShowPage {
             page,
             declarant: declarant.name,

@@ -44,7 +44,7 @@ pub struct DeclarationsHomePage {
     pub new_href: &'static str,
     pub nil_action: &'static str,
     pub reconfirm_action: &'static str,
-    /// The head or the chair: a link to what awaits them.
+    /// The head: a link to what awaits their review.
     pub review_href: Option<&'static str>,
     pub error: Option<String>,
 }

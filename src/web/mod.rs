@@ -33,6 +33,15 @@ pub fn render_with(
         .body(body))
 }
 
+/// A form page's status: 200, or 422 when it comes back with errors.
+pub fn form_status(errors: &crate::error::FormErrors) -> actix_web::http::StatusCode {
+    if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// Post/redirect/get: 303 to `location`.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -3,19 +3,7 @@
 use custodian::people::domain::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{link_in, TestApp, TestPerson, PASSWORD};
-
-/// The id at the end of a redirect's Location.
-fn id_from(response: &reqwest::Response) -> String {
-    let location = response
-        .headers()
-        .get("location")
-        .expect("a redirect")
-        .to_str()
-        .unwrap()
-        .to_owned();
-    location.rsplit('/').next().unwrap().to_owned()
-}
+use crate::helpers::{id_from, link_in, TestApp, TestPerson, PASSWORD};
 
 async fn open_account(app: &TestApp, handle: &str) -> String {
     let response = app

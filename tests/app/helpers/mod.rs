@@ -339,6 +339,18 @@ impl Visitor {
     }
 }
 
+/// The id at the end of a redirect's Location (the record just made).
+pub fn id_from(response: &reqwest::Response) -> String {
+    let location = response
+        .headers()
+        .get("location")
+        .expect("a redirect")
+        .to_str()
+        .expect("a location")
+        .to_owned();
+    location.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
 /// The CSRF token in a page's HTML.
 pub fn csrf_in(html: &str) -> Option<String> {
     let re = regex::Regex::new(r#"name="csrf_token" value="([^"]+)""#).expect("regex");
