@@ -291,6 +291,167 @@ pub fn seed(settings: &Settings) -> anyhow::Result<()> {
         "Replaced by the school website's video page",
     )
     .map_err(fail)?;
+
+    seed_declarations(conn, &ctx, &clock, &people).map_err(fail)
+}
+
+/// Declarations in every state, a nil return, and the head's own for the chair.
+fn seed_declarations(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    clock: &ManualClock,
+    people: &[Person],
+) -> Result<(), AppError> {
+    use crate::declarations::domain::Details;
+    use crate::declarations::service as declarations;
+    let [head, deputy, priya, tom, amira, sam, _chair] = people else {
+        return Err(AppError::internal(anyhow::anyhow!(
+            "the demo school has seven people"
+        )));
+    };
+    let details = |name: &str, class: &str, nature: &str, platforms: &[&str], description: &str| {
+        let platforms: Vec<String> = platforms.iter().map(|p| (*p).to_owned()).collect();
+        Details::parse(
+            name,
+            "parent_carer",
+            class,
+            nature,
+            platforms.is_empty(),
+            &platforms,
+            "September 2022",
+            description,
+        )
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))
+    };
+    // Acknowledged, with an agreed condition.
+    let choir = declarations::declare(
+        conn,
+        ctx,
+        tom,
+        details(
+            "Jordan Whitfield",
+            "Year 4",
+            "club_or_faith",
+            &[],
+            "We sing in the same church choir.",
+        )?,
+    )?;
+    declarations::review(
+        conn,
+        ctx,
+        head,
+        choir,
+        true,
+        "Thank you for telling me.",
+        "No discussion of school matters outside school.",
+    )?;
+    // Returned for more detail, then updated: awaiting review again.
+    let neighbour = declarations::declare(
+        conn,
+        ctx,
+        amira,
+        details("Chris Patel", "Year 2", "neighbour", &[], "Next door.")?,
+    )?;
+    declarations::review(
+        conn,
+        ctx,
+        head,
+        neighbour,
+        false,
+        "How well do you know the family?",
+        "",
+    )?;
+    clock.advance(time::Duration::days(1));
+    declarations::update(
+        conn,
+        ctx,
+        amira,
+        neighbour,
+        details(
+            "Chris Patel",
+            "Year 2",
+            "neighbour",
+            &["WhatsApp"],
+            "Next-door neighbours for six years; we share a street WhatsApp group.",
+        )?,
+    )?;
+    // Returned, still waiting for the declarant.
+    let returned = declarations::declare(
+        conn,
+        ctx,
+        priya,
+        details(
+            "Jo Rivers",
+            "Class 3B",
+            "relative",
+            &[],
+            "My sister-in-law.",
+        )?,
+    )?;
+    declarations::review(
+        conn,
+        ctx,
+        head,
+        returned,
+        false,
+        "Which pupil is in Class 3B?",
+        "",
+    )?;
+    // Awaiting review.
+    declarations::declare(
+        conn,
+        ctx,
+        deputy,
+        details(
+            "Alex Morgan",
+            "Year 6",
+            "online",
+            &["Facebook"],
+            "Friends on Facebook from university.",
+        )?,
+    )?;
+    // Ended.
+    let ended = declarations::declare(
+        conn,
+        ctx,
+        sam,
+        details(
+            "Robin Hughes",
+            "Year 6",
+            "social_circle",
+            &[],
+            "Same running club.",
+        )?,
+    )?;
+    declarations::review(conn, ctx, head, ended, true, "Noted.", "")?;
+    let today = crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
+    declarations::end(
+        conn,
+        ctx,
+        sam,
+        ended,
+        today,
+        "The pupil moved to secondary school",
+    )?;
+    // The head's own, reviewed by the chair.
+    declarations::declare(
+        conn,
+        ctx,
+        head,
+        details(
+            "Sam Taylor",
+            "Reception",
+            "relative",
+            &[],
+            "My cousin's child started in Reception.",
+        )?,
+    )?;
+    // This year's answers: Tom confirmed and Sam made a nil return; the
+    // others are due, and the newcomer has never answered.
+    declarations::reconfirm(conn, ctx, tom, false)?
+        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
+    declarations::reconfirm(conn, ctx, sam, true)?
+        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
     Ok(())
 }
 

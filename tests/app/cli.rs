@@ -362,6 +362,29 @@ fn the_demo_school_has_people_in_every_role_and_a_whole_chain() {
         );
     }
     assert!(roles.iter().any(|(_, active)| !active), "a leaver");
+    use custodian::db::schema::{accounts, declarations, grants};
+    let states: Vec<String> = declarations::table
+        .select(declarations::state)
+        .load(&mut *conn)
+        .unwrap();
+    for state in ["awaiting_review", "returned", "acknowledged", "ended"] {
+        assert!(states.iter().any(|s| s == state), "a declaration {state}");
+    }
+    let ends: Vec<Option<String>> = grants::table
+        .select(grants::end_kind)
+        .load(&mut *conn)
+        .unwrap();
+    for kind in [None, Some("expired"), Some("revoked"), Some("deactivated")] {
+        assert!(
+            ends.iter().any(|k| k.as_deref() == kind),
+            "a grant {kind:?}"
+        );
+    }
+    let due: Vec<bool> = accounts::table
+        .select(accounts::password_change_due)
+        .load(&mut *conn)
+        .unwrap();
+    assert!(due.contains(&true), "a password change due");
     assert!(custodian::audit::service::verify_chain(&mut conn)
         .unwrap()
         .ok());
