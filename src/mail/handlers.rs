@@ -6,11 +6,9 @@ use serde::Deserialize;
 
 use super::store::{self, OutboxRow};
 use super::views::*;
-use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::auth::current::CurrentPerson;
 use crate::clock::from_row;
-use crate::db::dialect;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::web::layout::PageContext;
@@ -120,26 +118,9 @@ pub async fn retry_post(
     let back = urls::email(&id);
     let requeued = state
         .db
-        .run(move |conn| {
-            dialect::write(conn, |conn| {
-                let requeued = store::requeue(conn, &id, ctx.clock.now_row())?;
-                if requeued == 1 {
-                    audit::append(
-                        conn,
-                        ctx.clock.as_ref(),
-                        NewEvent::new(
-                            Actor::Person(me.id),
-                            Action::EmailRetried,
-                            Subject::of("email", &id),
-                            format!("{} asked for a failed email to be sent again", me.name),
-                        ),
-                    )?;
-                }
-                Ok(requeued)
-            })
-        })
+        .run(move |conn| super::service::retry(conn, &ctx, me.id, &me.name, &id))
         .await?;
-    if requeued == 1 {
+    if requeued {
         FlashMessage::success("The email is queued to be sent again.").send();
     } else {
         FlashMessage::info("Only a failed email can be retried; this one is not failed.").send();

@@ -5,6 +5,7 @@
 pub mod handlers;
 pub mod outbox;
 pub mod sender;
+pub mod service;
 pub mod store;
 pub mod templates;
 pub mod views;

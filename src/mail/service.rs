@@ -1,0 +1,34 @@
+//! Changes to the outbox made by people: one transaction with its event.
+
+use super::store;
+use crate::audit::{self, Action, Actor, NewEvent, Subject};
+use crate::db::{dialect, DbConnection};
+use crate::error::AppError;
+use crate::ids::PersonId;
+use crate::startup::Ctx;
+
+/// Puts a failed message back in the queue; `false` if it was not failed.
+pub fn retry(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: PersonId,
+    name: &str,
+    id: &str,
+) -> Result<bool, AppError> {
+    dialect::write(conn, |conn| {
+        if store::requeue(conn, id, ctx.clock.now_row())? != 1 {
+            return Ok(false);
+        }
+        audit::append(
+            conn,
+            ctx.clock.as_ref(),
+            NewEvent::new(
+                Actor::Person(by),
+                Action::EmailRetried,
+                Subject::of("email", id),
+                format!("{name} asked for a failed email to be sent again"),
+            ),
+        )?;
+        Ok(true)
+    })
+}
