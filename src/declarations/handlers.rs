@@ -455,6 +455,8 @@ async fn show(
             review_notes: declaration.review_notes.clone().filter(|n| !n.is_empty()),
             conditions: declaration.conditions.clone(),
             reviewed: declaration.reviewed_at.map(|t| format::date_time(t, zone)),
+            review_is_earlier: declaration.state == State::AwaitingReview
+                && declaration.reviewed_at.is_some(),
             ended: declaration.ended_on.map(|d| {
                 format!(
                     "{}: {}",

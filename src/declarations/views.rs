@@ -96,6 +96,8 @@ pub struct DeclarationShowPage {
     pub review_notes: Option<String>,
     pub conditions: Option<String>,
     pub reviewed: Option<String>,
+    /// The review shown was of an earlier version: this one awaits review.
+    pub review_is_earlier: bool,
     pub ended: Option<String>,
     /// The declarant, while it applies.
     pub edit_href: Option<String>,

@@ -227,6 +227,10 @@ async fn returned_for_detail_updated_and_acknowledged_with_every_version_kept() 
     let (_, html) = app.page(&path).await;
     assert!(html.contains("Version 2"));
     assert!(
+        html.contains("Earlier review"),
+        "the old review is not mistaken for a new one"
+    );
+    assert!(
         html.contains("Class or year group")
             && html.contains("Where it happens")
             && html.contains("Description")
