@@ -2,7 +2,6 @@
 //! information; passwords never appear, only where they are kept.
 
 use time::Date;
-use time_tz::Tz;
 
 use super::domain::{Account, EndKind, Grant, GUIDELINES};
 use crate::mail::{Email, Recipient};
@@ -75,7 +74,6 @@ pub fn granted(
     grantee: &Person,
     by: &str,
     link: String,
-    zone: &Tz,
 ) -> Email {
     let mut paragraphs = vec![
         format!(
@@ -102,7 +100,6 @@ pub fn granted(
             .enumerate()
             .map(|(n, g)| format!("{}. {g}", n + 1)),
     );
-    let _ = zone;
     Email {
         kind: "grant",
         subject: format!("Record of access to {}", account.handle),

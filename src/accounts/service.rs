@@ -354,7 +354,6 @@ pub fn grant(
                 grantee,
                 &by.name,
                 ctx.settings.link(&urls::grant(id)),
-                ctx.settings.time_zone,
             ),
         )?;
         store::set_grant_message_id(conn, id, &message_id)?;

@@ -136,15 +136,10 @@ async fn home(
     let (mine, answers) = state
         .db
         .run(move |conn| {
-            let mut mine = Vec::new();
-            for declaration in store::list_for_declarant(conn, id)? {
-                // A person has a handful: one query each is fine here.
-                let versions = store::list_versions(conn, declaration.id)?;
-                if let Some(current) = versions.into_iter().last() {
-                    mine.push((declaration, current));
-                }
-            }
-            Ok((mine, service::answers_of(conn, id)?))
+            Ok((
+                store::list_for_declarant_with_current(conn, id)?,
+                service::answers_of(conn, id)?,
+            ))
         })
         .await?;
     let zone = state.settings.time_zone;

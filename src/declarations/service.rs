@@ -354,11 +354,7 @@ pub fn send_reconfirmation_requests(conn: &mut DbConnection, ctx: &Ctx) -> Resul
     let year = current_school_year(ctx);
     let label = domain::school_year_label(year);
     let now = ctx.clock.now();
-    let answered: HashSet<String> = store::list_reconfirmations(conn)?
-        .into_iter()
-        .filter(|(_, y, _, _)| *y == year)
-        .map(|(p, _, _, _)| p)
-        .collect();
+    let answered: HashSet<String> = store::list_answered(conn, year)?.into_iter().collect();
     let requests = store::list_requests(conn, year)?;
     let people = people_store::list_people(conn)?;
     let mut sent = 0;
@@ -476,12 +472,7 @@ pub fn answers_of(
     conn: &mut DbConnection,
     person: PersonId,
 ) -> Result<Vec<(i32, String, time::PrimitiveDateTime)>, AppError> {
-    let id = person.to_string();
-    Ok(store::list_reconfirmations(conn)?
-        .into_iter()
-        .filter(|(who, _, _, _)| *who == id)
-        .map(|(_, y, k, at)| (y, k, at))
-        .collect())
+    store::list_answers_of(conn, person)
 }
 
 /// `MM-DD` for `CUSTODIAN_RECONFIRM_FROM`'s default, 1 September.

@@ -172,18 +172,49 @@ pub fn list_for_reviewer(
     reviewer: Role,
     states: &[State],
 ) -> Result<Vec<(Declaration, VersionRow)>, AppError> {
-    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-    let rows: Vec<(DeclarationRow, VersionRow)> = declarations::table
+    list_with_current(conn, Scope::Reviewer(reviewer, states))
+}
+
+/// A person's own declarations with their current versions, newest first.
+pub fn list_for_declarant_with_current(
+    conn: &mut DbConnection,
+    person: PersonId,
+) -> Result<Vec<(Declaration, VersionRow)>, AppError> {
+    list_with_current(conn, Scope::Declarant(person))
+}
+
+/// Whose declarations a list holds.
+enum Scope<'a> {
+    Reviewer(Role, &'a [State]),
+    Declarant(PersonId),
+}
+
+/// Declarations with their current versions, in one query.
+fn list_with_current(
+    conn: &mut DbConnection,
+    scope: Scope,
+) -> Result<Vec<(Declaration, VersionRow)>, AppError> {
+    let mut query = declarations::table
         .inner_join(
             declaration_versions::table.on(declaration_versions::declaration_id
                 .eq(declarations::id)
                 .and(declaration_versions::version.eq(declarations::current_version))),
         )
-        .filter(declarations::reviewer_role.eq(reviewer.as_str()))
-        .filter(declarations::state.eq_any(states))
-        .order(declarations::updated_at.asc())
         .select((DeclarationRow::as_select(), VersionRow::as_select()))
-        .load(conn)?;
+        .into_boxed();
+    query = match scope {
+        Scope::Reviewer(reviewer, states) => {
+            let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+            query
+                .filter(declarations::reviewer_role.eq(reviewer.as_str()))
+                .filter(declarations::state.eq_any(states))
+                .order(declarations::updated_at.asc())
+        }
+        Scope::Declarant(person) => query
+            .filter(declarations::declarant_id.eq(person.to_string()))
+            .order(declarations::updated_at.desc()),
+    };
+    let rows: Vec<(DeclarationRow, VersionRow)> = query.load(conn)?;
     rows.into_iter()
         .map(|(d, v)| Ok((Declaration::try_from(d)?, v)))
         .collect()
@@ -264,6 +295,30 @@ pub fn insert_reconfirmation(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Who has answered in a school year.
+pub fn list_answered(conn: &mut DbConnection, year: i32) -> Result<Vec<String>, AppError> {
+    Ok(reconfirmations::table
+        .filter(reconfirmations::school_year.eq(year))
+        .select(reconfirmations::person_id)
+        .load(conn)?)
+}
+
+/// One person's answers: (school year, kind, when), newest first.
+pub fn list_answers_of(
+    conn: &mut DbConnection,
+    person: PersonId,
+) -> Result<Vec<(i32, String, PrimitiveDateTime)>, AppError> {
+    Ok(reconfirmations::table
+        .filter(reconfirmations::person_id.eq(person.to_string()))
+        .order(reconfirmations::confirmed_at.desc())
+        .select((
+            reconfirmations::school_year,
+            reconfirmations::kind,
+            reconfirmations::confirmed_at,
+        ))
+        .load(conn)?)
 }
 
 /// Every answer ever given: (person, school year, kind, when), newest first.

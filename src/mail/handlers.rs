@@ -60,7 +60,7 @@ pub async fn list_get(
     let number = query.page.max(0);
     let rows = state
         .db
-        .run(move |conn| store::list_messages(conn, None, PAGE_SIZE, number * PAGE_SIZE))
+        .run(move |conn| store::list_messages(conn, PAGE_SIZE, number * PAGE_SIZE))
         .await?;
     let zone = state.settings.time_zone;
     render(EmailListPage {

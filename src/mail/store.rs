@@ -208,20 +208,15 @@ pub fn requeue(
 /// Newest first.
 pub fn list_messages(
     conn: &mut DbConnection,
-    status: Option<&str>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<OutboxRow>, AppError> {
-    let mut query = outbox::table
+    Ok(outbox::table
         .select(OutboxRow::as_select())
         .order(outbox::created_at.desc())
         .limit(limit)
         .offset(offset)
-        .into_boxed();
-    if let Some(status) = status {
-        query = query.filter(outbox::status.eq(status.to_owned()));
-    }
-    Ok(query.load(conn)?)
+        .load(conn)?)
 }
 
 pub fn find_message(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRow>, AppError> {
