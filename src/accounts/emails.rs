@@ -6,6 +6,7 @@ use time::Date;
 use super::domain::{Account, EndKind, Grant, GUIDELINES};
 use crate::mail::{Email, Recipient};
 use crate::people::domain::Person;
+use crate::web::format::calendar_date;
 
 pub fn account_opened(
     to: Vec<Recipient>,
@@ -19,7 +20,7 @@ pub fn account_opened(
             "{by} recorded the school's existing {} account {}, opened by {opener} on {}.",
             account.platform.label(),
             account.handle,
-            account.opened_on
+            calendar_date(account.opened_on)
         )
     } else {
         format!(
@@ -86,7 +87,7 @@ pub fn granted(
         ),
         format!("Purpose: {} – {}", grant.aim.label(), grant.purpose),
         match grant.ends_on {
-            Some(date) => format!("This access ends at the end of {date}."),
+            Some(date) => format!("This access ends at the end of {}.", calendar_date(date)),
             None => "This access has no end date; it is reviewed each term.".into(),
         },
         "The password is handed over from the school's password manager, never by email. \
@@ -165,8 +166,9 @@ pub fn password_changed(
         subject: format!("Password change recorded for {}", account.handle),
         greeting: "Hello,".into(),
         paragraphs: vec![format!(
-            "{by} recorded that the password of the school's account {} was changed on {on}.",
-            account.handle
+            "{by} recorded that the password of the school's account {} was changed on {}.",
+            account.handle,
+            calendar_date(on)
         )],
         action: Some(("See the account".into(), link)),
         after: vec![],

@@ -11,6 +11,16 @@ use crate::error::AppError;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// Settings kept in the SQLite file itself, made once before the pool opens:
+/// switching to WAL needs the file to itself, so the pool's connections,
+/// opening at once, would otherwise race for it ("database is locked").
+pub fn prepare_sqlite_file(path: &str) -> anyhow::Result<()> {
+    let mut conn = SqliteConnection::establish(path)?;
+    diesel::sql_query("PRAGMA busy_timeout = 10000").execute(&mut conn)?;
+    diesel::sql_query("PRAGMA journal_mode = WAL").execute(&mut conn)?;
+    Ok(())
+}
+
 /// Per-connection settings. SQLite needs them on every connection: writers
 /// wait for each other (busy_timeout) instead of failing "database is locked".
 pub fn prepare_connection(conn: &mut DbConnection) -> QueryResult<()> {
@@ -18,7 +28,6 @@ pub fn prepare_connection(conn: &mut DbConnection) -> QueryResult<()> {
         DbConnection::Sqlite(c) => {
             diesel::sql_query("PRAGMA busy_timeout = 10000").execute(c)?;
             diesel::sql_query("PRAGMA foreign_keys = ON").execute(c)?;
-            diesel::sql_query("PRAGMA journal_mode = WAL").execute(c)?;
             diesel::sql_query("PRAGMA synchronous = NORMAL").execute(c)?;
             Ok(())
         }

@@ -97,6 +97,7 @@ impl Db {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
             }
+            super::dialect::prepare_sqlite_file(&path.to_string_lossy())?;
         }
         let pool = r2d2::Pool::builder()
             .max_size(max_size)

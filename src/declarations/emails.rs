@@ -3,10 +3,10 @@
 
 use crate::mail::{Email, Recipient};
 
-pub fn awaiting_review(to: Recipient, what: &str, link: String) -> Email {
+pub fn awaiting_review(to: Recipient, subject: &str, what: &str, link: String) -> Email {
     Email {
         kind: "declaration_awaiting_review",
-        subject: "A declaration awaits your review".into(),
+        subject: subject.into(),
         greeting: format!("Dear {},", to.name),
         paragraphs: vec![
             format!("{what} Please review it in Custodian."),

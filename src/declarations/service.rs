@@ -47,6 +47,7 @@ fn tell_reviewers(
     conn: &mut DbConnection,
     ctx: &Ctx,
     role: Role,
+    subject: &str,
     what: &str,
     path: &str,
 ) -> Result<(), AppError> {
@@ -55,7 +56,7 @@ fn tell_reviewers(
             conn,
             ctx.clock.as_ref(),
             &ctx.settings,
-            emails::awaiting_review(reviewer, what, ctx.settings.link(path)),
+            emails::awaiting_review(reviewer, subject, what, ctx.settings.link(path)),
         )?;
     }
     Ok(())
@@ -113,6 +114,7 @@ pub fn declare(
             conn,
             ctx,
             reviewer,
+            "A declaration awaits your review",
             &format!(
                 "{} has submitted a declaration of a social contact.",
                 me.name
@@ -168,6 +170,7 @@ pub fn update(
             conn,
             ctx,
             found.reviewer_role,
+            "An updated declaration awaits your review",
             &format!("{} has updated a declaration of a social contact.", me.name),
             &urls::declaration(id),
         )?;
@@ -331,6 +334,7 @@ pub fn reconfirm(
                 conn,
                 ctx,
                 reviewer_role_for(me.role),
+                "Declarations reconfirmed",
                 &format!(
                     "{} has reconfirmed their declarations for {}.",
                     me.name,

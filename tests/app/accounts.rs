@@ -148,7 +148,7 @@ async fn a_grant_emails_its_written_record_and_stores_its_message_id() {
         email.text.contains("Never identify a child"),
         "the guidelines in short"
     );
-    assert!(email.text.contains("ends at the end of 2026-12-19"));
+    assert!(email.text.contains("ends at the end of 19 Dec 2026"));
     let stored = stored_message_id(&app, &grant).expect("the Message-ID is stored");
     assert_eq!(stored, format!("<{}>", email.message_id));
 
