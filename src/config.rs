@@ -40,6 +40,12 @@ pub struct Settings {
     /// (tests that are not about it turn it off).
     pub send_reconfirmations: bool,
     pub db_pool_size: u32,
+    /// Who to call about an allegation against an adult: the local
+    /// authority's designated officer, shown when a concern implicates both
+    /// the head and the chair.
+    pub lado_contact: String,
+    /// Working days the reviewer has to refer an allegation to the LADO.
+    pub lado_referral_working_days: u8,
 }
 
 /// A setting that could not be used; its text is the one line printed.
@@ -117,6 +123,26 @@ impl Settings {
                 .ok_or_else(|| problem("RECONFIRM_FROM", "must be a month and day like 09-01"))?,
             None => crate::declarations::service::DEFAULT_RECONFIRM_FROM,
         };
+        let lado_contact = get("LADO_CONTACT")
+            .unwrap_or(
+                "your local authority's designated officer (LADO), through the local \
+                 authority's safeguarding front door",
+            )
+            .to_owned();
+        let lado_referral_working_days = match get("LADO_REFERRAL_WORKING_DAYS") {
+            Some(raw) => raw
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|d| (1..=10).contains(d))
+                .ok_or_else(|| {
+                    problem(
+                        "LADO_REFERRAL_WORKING_DAYS",
+                        "must be a whole number of working days from 1 to 10",
+                    )
+                })?,
+            None => 1,
+        };
         let school_name = get("SCHOOL_NAME").unwrap_or("Our School").to_owned();
         let zone_name = get("TIME_ZONE").unwrap_or("Europe/London");
         let time_zone = time_tz::timezones::get_by_name(zone_name).ok_or_else(|| {
@@ -142,6 +168,8 @@ impl Settings {
             reconfirm_from,
             send_reconfirmations: true,
             db_pool_size: 16,
+            lado_contact,
+            lado_referral_working_days,
         })
     }
 
@@ -190,6 +218,11 @@ mod tests {
             ("SMTP_URL", "carrier-pigeon://x", "CUSTODIAN_SMTP_URL: "),
             ("MAIL_FROM", "not an address", "CUSTODIAN_MAIL_FROM: "),
             ("DATABASE_URL", "mysql://x", "CUSTODIAN_DATABASE_URL: "),
+            (
+                "LADO_REFERRAL_WORKING_DAYS",
+                "tomorrow",
+                "CUSTODIAN_LADO_REFERRAL_WORKING_DAYS: ",
+            ),
         ];
         for (name, value, start) in cases {
             let error = Settings::from_vars(&vars(&[(name, value)]))

@@ -55,3 +55,15 @@ id_type!(
     /// A declaration of social contact with a pupil's family.
     DeclarationId
 );
+id_type!(
+    /// A concern raised with the headteacher (or the chair).
+    ConcernId
+);
+id_type!(
+    /// An evidence file attached to a concern.
+    EvidenceId
+);
+id_type!(
+    /// An entry on a concern's timeline.
+    EntryId
+);

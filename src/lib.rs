@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod concerns;
 pub mod config;
 pub mod db;
 pub mod declarations;

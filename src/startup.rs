@@ -247,6 +247,7 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
             .configure(crate::mail::routes)
             .configure(crate::accounts::routes)
             .configure(crate::declarations::routes)
+            .configure(crate::concerns::routes)
             .default_service(web::to(errors::not_found))
     })
     .shutdown_timeout(30)

@@ -72,10 +72,20 @@ pub enum Action {
     DeclarationNilReturn,
     DeclarationsReconfirmed,
     ReconfirmationRequested,
+    ConcernRaised,
+    ConcernSentToLado,
+    ConcernViewed,
+    ConcernEvidenceDownloaded,
+    ConcernNoteAdded,
+    ConcernActionRecorded,
+    ConcernStatusChanged,
+    ConcernClassified,
+    ConcernClosed,
+    ConcernPersonInformed,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 44] = [
         Action::SetupLinkIssued,
         Action::PersonCreated,
         Action::PersonInvited,
@@ -110,6 +120,16 @@ impl Action {
         Action::DeclarationNilReturn,
         Action::DeclarationsReconfirmed,
         Action::ReconfirmationRequested,
+        Action::ConcernRaised,
+        Action::ConcernSentToLado,
+        Action::ConcernViewed,
+        Action::ConcernEvidenceDownloaded,
+        Action::ConcernNoteAdded,
+        Action::ConcernActionRecorded,
+        Action::ConcernStatusChanged,
+        Action::ConcernClassified,
+        Action::ConcernClosed,
+        Action::ConcernPersonInformed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +168,16 @@ impl Action {
             Action::DeclarationNilReturn => "declaration.nil_return",
             Action::DeclarationsReconfirmed => "declaration.reconfirmed",
             Action::ReconfirmationRequested => "declaration.reconfirmation_requested",
+            Action::ConcernRaised => "concern.raised",
+            Action::ConcernSentToLado => "concern.sent_to_lado",
+            Action::ConcernViewed => "concern.viewed",
+            Action::ConcernEvidenceDownloaded => "concern.evidence_downloaded",
+            Action::ConcernNoteAdded => "concern.note_added",
+            Action::ConcernActionRecorded => "concern.action_recorded",
+            Action::ConcernStatusChanged => "concern.status_changed",
+            Action::ConcernClassified => "concern.classified",
+            Action::ConcernClosed => "concern.closed",
+            Action::ConcernPersonInformed => "concern.person_informed",
         }
     }
 }

@@ -17,6 +17,7 @@ use super::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::auth::current::CurrentPerson;
 use crate::clock::{from_row, to_row};
+use crate::concerns::domain::{Reviewer, HIDDEN_FROM_HEAD};
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
@@ -127,6 +128,22 @@ fn head_scope(me: &CurrentPerson, people: &[Person]) -> Option<Vec<String>> {
     })
 }
 
+/// SECURITY: the head never sees events about a concern about the head,
+/// nor one sent straight to the LADO; the chair sees the first (they review
+/// them) but not the second.
+fn seal_concerns(me: &CurrentPerson, filter: &mut EventFilter) {
+    match me.role {
+        Role::Headteacher => {
+            filter.hidden_subject_types = HIDDEN_FROM_HEAD.iter().map(|t| (*t).into()).collect();
+        }
+        Role::Chair => {
+            filter.also_subject_type = Some(Reviewer::Chair.subject_kind().into());
+            filter.hidden_subject_types = vec![Reviewer::Lado.subject_kind().into()];
+        }
+        _ => {}
+    }
+}
+
 fn actor_name(row: &EventRow, names: &HashMap<String, String>) -> String {
     match (row.actor_kind.as_str(), &row.actor_id) {
         ("person", Some(id)) => names.get(id).cloned().unwrap_or_else(|| "A person".into()),
@@ -141,6 +158,7 @@ fn subject_link(row: &EventRow) -> Option<String> {
         "email" => Some(urls::email(&row.subject_id)),
         "account" => Some(urls::account(&row.subject_id)),
         "declaration" => Some(urls::declaration(&row.subject_id)),
+        "concern" | "head_concern" | "lado_concern" => Some(urls::concern(&row.subject_id)),
         _ => None,
     }
 }
@@ -155,7 +173,8 @@ pub async fn list_get(
     let query = query.into_inner();
     let zone = state.settings.time_zone;
     let people = state.db.run(people_store::list_people).await?;
-    let (filter, errors) = build_filter(&query, zone, head_scope(&me, &people));
+    let (mut filter, errors) = build_filter(&query, zone, head_scope(&me, &people));
+    seal_concerns(&me, &mut filter);
     let before = query.before;
     let (rows, last) = state
         .db
@@ -243,7 +262,8 @@ pub async fn export_get(
     require_reader(&me)?;
     let zone = state.settings.time_zone;
     let people = state.db.run(people_store::list_people).await?;
-    let (filter, _) = build_filter(&query, zone, head_scope(&me, &people));
+    let (mut filter, _) = build_filter(&query, zone, head_scope(&me, &people));
+    seal_concerns(&me, &mut filter);
     let names: HashMap<String, String> = people
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))

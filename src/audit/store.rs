@@ -92,6 +92,10 @@ pub struct EventFilter {
     pub subject_ids: Option<Vec<String>>,
     /// Only events about this one record: (type, id).
     pub subject: Option<(String, String)>,
+    /// With `subject_ids`: events about records of this type count too.
+    pub also_subject_type: Option<String>,
+    /// Never events about records of these types.
+    pub hidden_subject_types: Vec<String>,
 }
 
 /// Newest first, `limit` events with a sequence number below `before_seq`.
@@ -119,11 +123,17 @@ pub fn list_events(
         query = query.filter(audit_events::occurred_at.lt(until));
     }
     if let Some(ids) = &filter.subject_ids {
-        query = query.filter(
-            audit_events::subject_id
-                .eq_any(ids.clone())
-                .or(audit_events::actor_id.eq_any(ids.clone())),
-        );
+        let scope = audit_events::subject_id
+            .eq_any(ids.clone())
+            .or(audit_events::actor_id.eq_any(ids.clone()));
+        query = match &filter.also_subject_type {
+            Some(kind) => query.filter(scope.or(audit_events::subject_type.eq(kind.clone()))),
+            None => query.filter(scope),
+        };
+    }
+    if !filter.hidden_subject_types.is_empty() {
+        query =
+            query.filter(audit_events::subject_type.ne_all(filter.hidden_subject_types.clone()));
     }
     if let Some((kind, id)) = &filter.subject {
         query = query

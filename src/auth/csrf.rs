@@ -48,6 +48,25 @@ struct TokenField {
     csrf_token: String,
 }
 
+/// Checks a token sent with a form against the session's, in constant
+/// time. For forms read by hand (file uploads); others use `CsrfForm`.
+pub fn verify(session: &Session, sent: &str) -> Result<(), AppError> {
+    let expected = session
+        .get::<String>(SESSION_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let matches = !expected.is_empty() && bool::from(sent.as_bytes().ct_eq(expected.as_bytes()));
+    if matches {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "This form has expired or did not come from Custodian, so nothing was changed. Go \
+             back, reload the page and try again.",
+        ))
+    }
+}
+
 /// A URL-encoded form whose CSRF token has been checked.
 pub struct CsrfForm<T>(pub T);
 
@@ -71,20 +90,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let sent = serde_urlencoded::from_bytes::<TokenField>(&body)
                 .map(|f| f.csrf_token)
                 .unwrap_or_default();
-            let expected = req
-                .get_session()
-                .get::<String>(SESSION_KEY)
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            let matches =
-                !expected.is_empty() && bool::from(sent.as_bytes().ct_eq(expected.as_bytes()));
-            if !matches {
-                return Err(AppError::Forbidden(
-                    "This form has expired or did not come from Custodian, so nothing was \
-                     changed. Go back, reload the page and try again.",
-                ));
-            }
+            verify(&req.get_session(), &sent)?;
             serde_urlencoded::from_bytes::<T>(&body)
                 .map(CsrfForm)
                 .map_err(|_| AppError::BadRequest("The form could not be read.".into()))

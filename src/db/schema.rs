@@ -253,13 +253,81 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    concerns (id) {
+        id -> Text,
+        number -> BigInt,
+        raised_by -> Text,
+        raised_at -> Timestamp,
+        about_kind -> Text,
+        about_person_id -> Nullable<Text>,
+        about_account_id -> Nullable<Text>,
+        about_detail -> Text,
+        implicates_chair -> Bool,
+        happened_on -> Date,
+        what_happened -> Text,
+        reviewer_role -> Text,
+    }
+}
+
+diesel::table! {
+    concern_cases (concern_id) {
+        concern_id -> Text,
+        reviewer_role -> Text,
+        status -> Text,
+        classification -> Nullable<Text>,
+        lado_due_at -> Nullable<Timestamp>,
+        lado_referred_on -> Nullable<Date>,
+        outcome -> Nullable<Text>,
+        closing_summary -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        person_informed_on -> Nullable<Date>,
+        raised_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    concern_evidence (id) {
+        id -> Text,
+        concern_id -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    concern_entries (id) {
+        id -> Text,
+        concern_id -> Text,
+        recorded_at -> Timestamp,
+        author_id -> Text,
+        kind -> Text,
+        code -> Nullable<Text>,
+        on_date -> Nullable<Date>,
+        reference -> Nullable<Text>,
+        body -> Text,
+    }
+}
+
 diesel::joinable!(declaration_versions -> declarations (declaration_id));
+diesel::joinable!(concern_cases -> concerns (concern_id));
+diesel::joinable!(concern_evidence -> concerns (concern_id));
+diesel::joinable!(concern_entries -> concerns (concern_id));
 diesel::joinable!(account_custodians -> accounts (account_id));
 diesel::joinable!(grants -> accounts (account_id));
 diesel::joinable!(password_changes -> accounts (account_id));
 diesel::joinable!(access_reviews -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    concerns,
+    concern_cases,
+    concern_evidence,
+    concern_entries,
     declarations,
     declaration_versions,
     reconfirmations,

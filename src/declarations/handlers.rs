@@ -82,15 +82,6 @@ fn version_view(
     })
 }
 
-fn waited(since: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
-    let days = (now - since).whole_days();
-    match days {
-        0 => "Since today".into(),
-        1 => "1 day".into(),
-        n => format!("{n} days"),
-    }
-}
-
 fn row_view(
     d: &Declaration,
     v: &VersionRow,
@@ -109,7 +100,7 @@ fn row_view(
         state: d.state.label(),
         state_tag: d.state.tag(),
         updated: format::date(d.updated_at, zone),
-        waiting: waited(d.updated_at, now),
+        waiting: format::waited(d.updated_at, now),
     }
 }
 

@@ -205,13 +205,20 @@ pub fn requeue(
     )
 }
 
-/// Newest first.
+/// Emails about a concern the head must not know of.
+fn sealed() -> String {
+    format!("{}%", crate::concerns::domain::SEALED_EMAIL_PREFIX)
+}
+
+/// Newest first. SECURITY: the email log is the head's, so it leaves out
+/// the sealed emails of concerns about the head.
 pub fn list_messages(
     conn: &mut DbConnection,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<OutboxRow>, AppError> {
     Ok(outbox::table
+        .filter(outbox::kind.not_like(sealed()))
         .select(OutboxRow::as_select())
         .order(outbox::created_at.desc())
         .limit(limit)
@@ -219,9 +226,11 @@ pub fn list_messages(
         .load(conn)?)
 }
 
+/// One message of the email log; never a sealed one.
 pub fn find_message(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRow>, AppError> {
     Ok(outbox::table
         .find(id)
+        .filter(outbox::kind.not_like(sealed()))
         .select(OutboxRow::as_select())
         .first(conn)
         .optional()?)

@@ -30,6 +30,15 @@ pub fn date(t: OffsetDateTime, zone: &Tz) -> String {
     local.format(&format).unwrap_or_default()
 }
 
+/// How long something has waited: "Since today", "1 day", "3 days".
+pub fn waited(since: OffsetDateTime, now: OffsetDateTime) -> String {
+    match (now - since).whole_days() {
+        0 => "Since today".into(),
+        1 => "1 day".into(),
+        n => format!("{n} days"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,6 +54,24 @@ fn tasks_for(role: Role) -> Vec<Task> {
             description: "Declarations awaiting your review, by class and by person, and who has answered this year.",
         });
     }
+    tasks.push(Task {
+        href: urls::CONCERNS,
+        title: "Concerns",
+        description: "Raise a concern with the headteacher at the earliest opportunity (clause i), and follow the ones you raised.",
+    });
+    match role {
+        Role::Headteacher => tasks.push(Task {
+            href: urls::CONCERNS_REVIEW,
+            title: "Concerns to review",
+            description: "Concerns raised with you, oldest first, with any referral to the LADO that is due.",
+        }),
+        Role::Chair => tasks.push(Task {
+            href: urls::CONCERNS_REVIEW,
+            title: "Concerns about the headteacher",
+            description: "Concerns about the headteacher, which you review and the head never sees.",
+        }),
+        _ => {}
+    }
     if role.manages_people() {
         tasks.push(Task {
             href: urls::PEOPLE,

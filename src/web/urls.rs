@@ -29,6 +29,23 @@ pub fn declaration(id: impl std::fmt::Display) -> String {
     format!("{DECLARATIONS}/{id}")
 }
 
+pub const CONCERNS: &str = "/concerns";
+pub const CONCERNS_NEW: &str = "/concerns/new";
+pub const CONCERNS_REVIEW: &str = "/concerns/review";
+
+pub fn concern(id: impl std::fmt::Display) -> String {
+    format!("{CONCERNS}/{id}")
+}
+
+/// A form of a concern's page: `concern_page(id, "notes")`.
+pub fn concern_page(id: impl std::fmt::Display, page: &str) -> String {
+    format!("{CONCERNS}/{id}/{page}")
+}
+
+pub fn concern_evidence(concern: impl std::fmt::Display, file: impl std::fmt::Display) -> String {
+    format!("{CONCERNS}/{concern}/evidence/{file}")
+}
+
 pub const ACCOUNTS: &str = "/accounts";
 pub const ACCOUNTS_NEW: &str = "/accounts/new";
 pub const ACCOUNTS_EXISTING: &str = "/accounts/existing";

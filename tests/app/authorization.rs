@@ -37,12 +37,15 @@ fn table(
     account: &str,
     grant: &str,
     declaration: &str,
+    concerns: &Concerns,
 ) -> Vec<(&'static str, String, [Answer; 5])> {
     let public = [Allowed; 5];
     let signed_in = [ToSignIn, Allowed, Allowed, Allowed, Allowed];
     let managers = [ToSignIn, Refused, Allowed, Allowed, Refused];
     let head_only = [ToSignIn, Refused, Refused, Allowed, Refused];
     let audit_readers = [ToSignIn, Refused, Refused, Allowed, Allowed];
+    let chair_only = [ToSignIn, Refused, Refused, Refused, Allowed];
+    let nobody = [ToSignIn, Refused, Refused, Refused, Refused];
     vec![
         ("GET", "/healthz".into(), public),
         ("GET", "/readyz".into(), public),
@@ -98,6 +101,60 @@ fn table(
             "POST",
             format!("/declarations/{declaration}/end"),
             [ToSignIn, Refused, Refused, Refused, Refused],
+        ),
+        ("GET", "/concerns".into(), signed_in),
+        ("GET", "/concerns/new".into(), signed_in),
+        ("POST", "/concerns".into(), signed_in),
+        ("GET", "/concerns/review".into(), audit_readers),
+        ("GET", format!("/concerns/{}", concerns.for_head), head_only),
+        (
+            "GET",
+            format!(
+                "/concerns/{}/evidence/{}",
+                concerns.for_head, concerns.evidence
+            ),
+            head_only,
+        ),
+        (
+            "GET",
+            format!("/concerns/{}", concerns.about_head),
+            chair_only,
+        ),
+        ("GET", format!("/concerns/{}", concerns.to_lado), nobody),
+        (
+            "POST",
+            format!("/concerns/{}/notes", concerns.for_head),
+            head_only,
+        ),
+        (
+            "POST",
+            format!("/concerns/{}/actions", concerns.for_head),
+            head_only,
+        ),
+        (
+            "POST",
+            format!("/concerns/{}/status", concerns.for_head),
+            head_only,
+        ),
+        (
+            "POST",
+            format!("/concerns/{}/classification", concerns.for_head),
+            head_only,
+        ),
+        (
+            "POST",
+            format!("/concerns/{}/close", concerns.for_head),
+            head_only,
+        ),
+        (
+            "POST",
+            format!("/concerns/{}/informed", concerns.for_head),
+            head_only,
+        ),
+        (
+            "POST",
+            format!("/concerns/{}/notes", concerns.about_head),
+            chair_only,
         ),
         ("GET", "/accounts".into(), signed_in),
         ("GET", format!("/accounts/{account}"), signed_in),
@@ -198,6 +255,7 @@ async fn every_route_answers_each_role_as_the_table_says() {
             .unwrap()
             .to_string()
     };
+    let concerns = raise_concerns(&app, &target);
     let mut failures = Vec::new();
     for (index, who) in EVERYONE.iter().enumerate() {
         let visitor = TestApp::spawn_client(&app);
@@ -215,6 +273,7 @@ async fn every_route_answers_each_role_as_the_table_says() {
             &account,
             &grant,
             &declaration,
+            &concerns,
         ) {
             let expected = answers[index];
             let response = match method {
@@ -250,4 +309,62 @@ async fn every_route_answers_each_role_as_the_table_says() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Concerns raised by someone who is not among the visitors: one for the
+/// head (with evidence), one about the head, one that went to the LADO.
+struct Concerns {
+    for_head: String,
+    evidence: String,
+    about_head: String,
+    to_lado: String,
+}
+
+fn raise_concerns(app: &TestApp, raiser: &crate::helpers::TestPerson) -> Concerns {
+    use custodian::concerns::domain::{NewConcern, RaiseInput};
+    use custodian::concerns::{service, store};
+    let mut conn = app.db.conn().unwrap();
+    let me = custodian::auth::current::CurrentPerson {
+        id: raiser.id,
+        name: raiser.name.clone(),
+        email: raiser.email.clone(),
+        role: raiser.role,
+    };
+    let today = time::macros::date!(2026 - 11 - 24);
+    let mut raise = |about: &str, implicates_chair: bool, files| {
+        let new = NewConcern::parse(
+            &RaiseInput {
+                about: about.into(),
+                about_detail: "A post".into(),
+                implicates_chair,
+                happened_on: "2026-11-20".into(),
+                what_happened: "What was seen".into(),
+                ..RaiseInput::default()
+            },
+            today,
+        )
+        .unwrap();
+        service::raise(&mut conn, &app.ctx(), &me, new, files).unwrap()
+    };
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let for_head = raise(
+        "community",
+        false,
+        vec![service::Upload {
+            file_name: "shot.png".into(),
+            content_type: "image/png",
+            bytes: png,
+        }],
+    );
+    let about_head = raise("headteacher", false, vec![]);
+    let to_lado = raise("headteacher", true, vec![]);
+    let evidence = store::list_evidence(&mut conn, for_head.id).unwrap()[0]
+        .id
+        .clone();
+    Concerns {
+        for_head: for_head.id.to_string(),
+        evidence,
+        about_head: about_head.id.to_string(),
+        to_lado: to_lado.id.to_string(),
+    }
 }

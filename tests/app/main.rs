@@ -7,6 +7,7 @@ mod accounts;
 mod audit_log;
 mod authorization;
 mod cli;
+mod concerns;
 mod declarations;
 mod health;
 mod migrations;

@@ -1,0 +1,97 @@
+//! The concerns emails. SECURITY: they carry a reference and a link, never
+//! what the concern is about or says; a concern about the headteacher has a
+//! sealed kind, so the head's email log does not list it.
+
+use super::domain::{Outcome, Reviewer};
+use crate::mail::{Email, Recipient};
+
+fn kind(reviewer: Reviewer, what: &'static str) -> &'static str {
+    match (reviewer, what) {
+        (Reviewer::Headteacher, "raised") => "concern_raised",
+        (Reviewer::Headteacher, "receipt") => "concern_receipt",
+        (Reviewer::Headteacher, _) => "concern_outcome",
+        (_, "raised") => "sealed_concern_raised",
+        (_, "receipt") => "sealed_concern_receipt",
+        _ => "sealed_concern_outcome",
+    }
+}
+
+/// To the reviewer: something awaits them.
+pub fn raised(to: Recipient, reviewer: Reviewer, reference: &str, link: String) -> Email {
+    Email {
+        kind: kind(reviewer, "raised"),
+        subject: format!("A concern has been raised with you ({reference})"),
+        greeting: format!("Dear {},", to.name),
+        paragraphs: vec![
+            format!(
+                "A concern, reference {reference}, has been raised with you under the \
+                 Social Networking Policy. Please look at it at the earliest opportunity."
+            ),
+            "For confidentiality, this email carries no details: they are behind sign-in.".into(),
+        ],
+        action: Some(("Open the concern".into(), link)),
+        after: vec![],
+        to: vec![to],
+    }
+}
+
+/// To the person who raised it: it has arrived, and who has it.
+pub fn receipt(
+    to: Recipient,
+    reviewer: Reviewer,
+    reference: &str,
+    lado_contact: &str,
+    link: String,
+) -> Email {
+    let mut paragraphs = vec![match reviewer {
+        Reviewer::Lado => format!(
+            "Your concern, reference {reference}, is recorded. Because it involves both the \
+             headteacher and the chair of governors, nobody at the school reviews it in \
+             Custodian: refer it directly to {lado_contact}."
+        ),
+        _ => format!(
+            "Your concern, reference {reference}, has been received by {}. You can follow \
+             its status in Custodian.",
+            reviewer.label()
+        ),
+    }];
+    paragraphs.push(
+        "If a child is at risk, speak to the Designated Safeguarding Lead now, under the \
+         safeguarding policy."
+            .into(),
+    );
+    Email {
+        kind: kind(reviewer, "receipt"),
+        subject: format!("Your concern has been received ({reference})"),
+        greeting: format!("Dear {},", to.name),
+        paragraphs,
+        action: Some(("See your concern".into(), link)),
+        after: vec![],
+        to: vec![to],
+    }
+}
+
+/// To the person who raised it: the outcome, and nothing else.
+pub fn outcome(
+    to: Recipient,
+    reviewer: Reviewer,
+    reference: &str,
+    outcome: Outcome,
+    link: String,
+) -> Email {
+    Email {
+        kind: kind(reviewer, "outcome"),
+        subject: format!("Your concern has been closed ({reference})"),
+        greeting: format!("Dear {},", to.name),
+        paragraphs: vec![
+            format!(
+                "Your concern, reference {reference}, has been closed. The outcome: {}.",
+                outcome.label().to_lowercase()
+            ),
+            "Thank you for raising it.".into(),
+        ],
+        action: Some(("See your concern".into(), link)),
+        after: vec![],
+        to: vec![to],
+    }
+}

@@ -1,0 +1,327 @@
+//! Queries on concerns, their evidence and their timelines. No HTTP here.
+//! Evidence content is read only by `evidence_content`: lists never load it.
+
+use diesel::prelude::*;
+use time::{Date, PrimitiveDateTime};
+
+use super::domain::{About, Classification, EntryKind, Outcome, Reviewer, Status};
+use crate::clock::from_row;
+use crate::db::schema::{concern_cases, concern_entries, concern_evidence, concerns};
+use crate::db::{try_insert, DbConnection};
+use crate::error::AppError;
+use crate::ids::{ConcernId, EvidenceId, PersonId};
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = concerns)]
+pub struct ConcernRow {
+    pub id: String,
+    pub number: i64,
+    pub raised_by: String,
+    pub raised_at: PrimitiveDateTime,
+    pub about_kind: String,
+    pub about_person_id: Option<String>,
+    pub about_account_id: Option<String>,
+    pub about_detail: String,
+    pub implicates_chair: bool,
+    pub happened_on: Date,
+    pub what_happened: String,
+    pub reviewer_role: String,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = concern_cases)]
+pub struct CaseRow {
+    pub concern_id: String,
+    pub reviewer_role: String,
+    pub status: String,
+    pub classification: Option<String>,
+    pub lado_due_at: Option<PrimitiveDateTime>,
+    pub lado_referred_on: Option<Date>,
+    pub outcome: Option<String>,
+    pub closing_summary: Option<String>,
+    pub closed_at: Option<PrimitiveDateTime>,
+    pub person_informed_on: Option<Date>,
+    pub raised_at: PrimitiveDateTime,
+    pub updated_at: PrimitiveDateTime,
+}
+
+/// A concern as raised and where it stands now.
+#[derive(Debug, Clone)]
+pub struct Concern {
+    pub id: ConcernId,
+    pub number: i64,
+    pub raised_by: PersonId,
+    pub raised_at: time::OffsetDateTime,
+    pub about: About,
+    pub about_person: Option<PersonId>,
+    pub about_account: Option<String>,
+    pub about_detail: String,
+    pub implicates_chair: bool,
+    pub happened_on: Date,
+    pub what_happened: String,
+    pub reviewer: Reviewer,
+    pub status: Status,
+    pub classification: Option<Classification>,
+    pub lado_due_at: Option<time::OffsetDateTime>,
+    pub lado_referred_on: Option<Date>,
+    pub outcome: Option<Outcome>,
+    pub closing_summary: Option<String>,
+    pub closed_at: Option<time::OffsetDateTime>,
+    pub person_informed_on: Option<Date>,
+    pub updated_at: time::OffsetDateTime,
+}
+
+impl Concern {
+    fn from_rows(row: ConcernRow, case: CaseRow) -> Result<Self, AppError> {
+        let bad = || AppError::internal(anyhow::anyhow!("concern {}: unreadable row", row.id));
+        Ok(Concern {
+            id: ConcernId::parse(&row.id).ok_or_else(bad)?,
+            number: row.number,
+            raised_by: PersonId::parse(&row.raised_by).ok_or_else(bad)?,
+            raised_at: from_row(row.raised_at),
+            about: About::parse(&row.about_kind).ok_or_else(bad)?,
+            about_person: match &row.about_person_id {
+                Some(id) => Some(PersonId::parse(id).ok_or_else(bad)?),
+                None => None,
+            },
+            about_account: row.about_account_id.clone(),
+            about_detail: row.about_detail.clone(),
+            implicates_chair: row.implicates_chair,
+            happened_on: row.happened_on,
+            what_happened: row.what_happened.clone(),
+            reviewer: Reviewer::parse(&row.reviewer_role).ok_or_else(bad)?,
+            status: Status::parse(&case.status).ok_or_else(bad)?,
+            classification: match &case.classification {
+                Some(c) => Some(Classification::parse(c).ok_or_else(bad)?),
+                None => None,
+            },
+            lado_due_at: case.lado_due_at.map(from_row),
+            lado_referred_on: case.lado_referred_on,
+            outcome: match &case.outcome {
+                Some(o) => Some(Outcome::parse(o).ok_or_else(bad)?),
+                None => None,
+            },
+            closing_summary: case.closing_summary,
+            closed_at: case.closed_at.map(from_row),
+            person_informed_on: case.person_informed_on,
+            updated_at: from_row(case.updated_at),
+        })
+    }
+
+    pub fn reference(&self) -> String {
+        super::domain::reference(self.number)
+    }
+
+    /// An allegation whose LADO referral is not yet recorded.
+    pub fn lado_referral_due(&self) -> Option<time::OffsetDateTime> {
+        (self.status != Status::Closed && self.lado_referred_on.is_none())
+            .then_some(self.lado_due_at)
+            .flatten()
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = concern_entries)]
+pub struct EntryRow {
+    pub id: String,
+    pub concern_id: String,
+    pub recorded_at: PrimitiveDateTime,
+    pub author_id: String,
+    pub kind: String,
+    pub code: Option<String>,
+    pub on_date: Option<Date>,
+    pub reference: Option<String>,
+    pub body: String,
+}
+
+impl EntryRow {
+    pub fn entry_kind(&self) -> Option<EntryKind> {
+        EntryKind::parse(&self.kind)
+    }
+}
+
+/// An evidence file, without its content.
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = concern_evidence)]
+pub struct EvidenceInfo {
+    pub id: String,
+    pub concern_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub added_at: PrimitiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = concern_evidence)]
+pub struct NewEvidenceRow<'a> {
+    pub id: String,
+    pub concern_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub content: &'a [u8],
+    pub added_at: PrimitiveDateTime,
+}
+
+/// Inserts a concern under the next free number; `Ok(false)` when another
+/// writer took that number first (the caller tries the next one).
+pub fn insert_concern(conn: &mut DbConnection, row: &ConcernRow) -> Result<bool, AppError> {
+    Ok(try_insert(conn, |c| {
+        diesel::insert_into(concerns::table).values(row).execute(c)
+    })?)
+}
+
+pub fn next_number(conn: &mut DbConnection) -> Result<i64, AppError> {
+    let max: Option<i64> = concerns::table
+        .select(diesel::dsl::max(concerns::number))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+pub fn insert_case(conn: &mut DbConnection, row: &CaseRow) -> Result<(), AppError> {
+    diesel::insert_into(concern_cases::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_evidence(conn: &mut DbConnection, row: &NewEvidenceRow) -> Result<(), AppError> {
+    diesel::insert_into(concern_evidence::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_entry(conn: &mut DbConnection, row: &EntryRow) -> Result<(), AppError> {
+    diesel::insert_into(concern_entries::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_concern(conn: &mut DbConnection, id: ConcernId) -> Result<Option<Concern>, AppError> {
+    let found: Option<(ConcernRow, CaseRow)> = concerns::table
+        .inner_join(concern_cases::table)
+        .filter(concerns::id.eq(id.to_string()))
+        .select((ConcernRow::as_select(), CaseRow::as_select()))
+        .first(conn)
+        .optional()?;
+    found.map(|(c, k)| Concern::from_rows(c, k)).transpose()
+}
+
+/// The concerns one person raised, newest first.
+pub fn list_raised_by(conn: &mut DbConnection, person: PersonId) -> Result<Vec<Concern>, AppError> {
+    concerns::table
+        .inner_join(concern_cases::table)
+        .filter(concerns::raised_by.eq(person.to_string()))
+        .order(concerns::raised_at.desc())
+        .select((ConcernRow::as_select(), CaseRow::as_select()))
+        .load::<(ConcernRow, CaseRow)>(conn)?
+        .into_iter()
+        .map(|(c, k)| Concern::from_rows(c, k))
+        .collect()
+}
+
+/// A reviewer's concerns, oldest first: the open ones, or the closed ones.
+pub fn list_for_reviewer(
+    conn: &mut DbConnection,
+    reviewer: Reviewer,
+    closed: bool,
+    limit: i64,
+) -> Result<Vec<Concern>, AppError> {
+    let mut query = concern_cases::table
+        .inner_join(concerns::table)
+        .filter(concern_cases::reviewer_role.eq(reviewer.as_str()))
+        .select((ConcernRow::as_select(), CaseRow::as_select()))
+        .limit(limit)
+        .into_boxed();
+    query = if closed {
+        query
+            .filter(concern_cases::status.eq(Status::Closed.as_str()))
+            .order(concern_cases::raised_at.desc())
+    } else {
+        query
+            .filter(
+                concern_cases::status.eq_any([Status::Open.as_str(), Status::UnderReview.as_str()]),
+            )
+            .order(concern_cases::raised_at.asc())
+    };
+    query
+        .load::<(ConcernRow, CaseRow)>(conn)?
+        .into_iter()
+        .map(|(c, k)| Concern::from_rows(c, k))
+        .collect()
+}
+
+/// Open concerns awaiting a reviewer: for home-page counts.
+pub fn count_open_for(conn: &mut DbConnection, reviewer: Reviewer) -> Result<i64, AppError> {
+    Ok(concern_cases::table
+        .filter(concern_cases::reviewer_role.eq(reviewer.as_str()))
+        .filter(concern_cases::status.eq_any([Status::Open.as_str(), Status::UnderReview.as_str()]))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn list_entries(conn: &mut DbConnection, id: ConcernId) -> Result<Vec<EntryRow>, AppError> {
+    Ok(concern_entries::table
+        .filter(concern_entries::concern_id.eq(id.to_string()))
+        .order((
+            concern_entries::recorded_at.asc(),
+            concern_entries::id.asc(),
+        ))
+        .select(EntryRow::as_select())
+        .load(conn)?)
+}
+
+pub fn list_evidence(
+    conn: &mut DbConnection,
+    id: ConcernId,
+) -> Result<Vec<EvidenceInfo>, AppError> {
+    Ok(concern_evidence::table
+        .filter(concern_evidence::concern_id.eq(id.to_string()))
+        .order((concern_evidence::added_at.asc(), concern_evidence::id.asc()))
+        .select(EvidenceInfo::as_select())
+        .load(conn)?)
+}
+
+pub fn evidence_content(
+    conn: &mut DbConnection,
+    concern: ConcernId,
+    id: EvidenceId,
+) -> Result<Option<(EvidenceInfo, Vec<u8>)>, AppError> {
+    Ok(concern_evidence::table
+        .filter(concern_evidence::id.eq(id.to_string()))
+        .filter(concern_evidence::concern_id.eq(concern.to_string()))
+        .select((EvidenceInfo::as_select(), concern_evidence::content))
+        .first(conn)
+        .optional()?)
+}
+
+/// Where the concern stands, as one update of its case row.
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = concern_cases)]
+pub struct CaseChange {
+    pub status: Option<String>,
+    pub classification: Option<Option<String>>,
+    pub lado_due_at: Option<Option<PrimitiveDateTime>>,
+    pub lado_referred_on: Option<Option<Date>>,
+    pub outcome: Option<Option<String>>,
+    pub closing_summary: Option<Option<String>>,
+    pub closed_at: Option<Option<PrimitiveDateTime>>,
+    pub person_informed_on: Option<Option<Date>>,
+    pub updated_at: Option<PrimitiveDateTime>,
+}
+
+pub fn update_case(
+    conn: &mut DbConnection,
+    id: ConcernId,
+    change: &CaseChange,
+) -> Result<(), AppError> {
+    diesel::update(concern_cases::table.find(id.to_string()))
+        .set(change)
+        .execute(conn)?;
+    Ok(())
+}
