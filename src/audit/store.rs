@@ -98,6 +98,15 @@ pub struct EventFilter {
     pub hidden_subject_types: Vec<String>,
 }
 
+/// The sequence number of the event with this id, for paging.
+pub fn seq_of(conn: &mut DbConnection, id: &str) -> Result<Option<i64>, AppError> {
+    Ok(audit_events::table
+        .filter(audit_events::id.eq(id))
+        .select(audit_events::seq)
+        .first(conn)
+        .optional()?)
+}
+
 /// Newest first, `limit` events with a sequence number below `before_seq`.
 pub fn list_events(
     conn: &mut DbConnection,

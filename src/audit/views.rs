@@ -6,7 +6,6 @@ use crate::error::FormErrors;
 use crate::web::layout::PageContext;
 
 pub struct EventView {
-    pub seq: i64,
     pub when: String,
     pub actor: String,
     pub action: String,

@@ -475,6 +475,22 @@ pub fn add_step(
             }
         };
         store::insert_entry(conn, &entry)?;
+        // The reviewer's first step on an open concern puts it under review.
+        if concern.status == Status::Open && change.status.is_none() {
+            change.status = Some(Status::UnderReview.as_str().into());
+            store::insert_entry(
+                conn,
+                &EntryRow {
+                    id: EntryId::new().to_string(),
+                    kind: EntryKind::Status.as_str().into(),
+                    code: Some(Status::UnderReview.as_str().into()),
+                    on_date: None,
+                    reference: None,
+                    body: String::new(),
+                    ..entry
+                },
+            )?;
+        }
         store::update_case(conn, id, &change)?;
         audit::append(
             conn,

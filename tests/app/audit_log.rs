@@ -191,7 +191,7 @@ async fn the_head_browses_filters_exports_and_verifies_the_log() {
     assert!(lines
         .next()
         .unwrap()
-        .starts_with("seq,occurred_at_utc,actor"));
+        .starts_with("event_id,occurred_at_utc,actor"));
     let rows: Vec<_> = lines.collect();
     assert_eq!(rows.len(), 4, "{body}");
     assert!(rows.iter().all(|r| r.contains("person.created")));

@@ -385,6 +385,35 @@ fn the_demo_school_has_people_in_every_role_and_a_whole_chain() {
         .load(&mut *conn)
         .unwrap();
     assert!(due.contains(&true), "a password change due");
+    use custodian::db::schema::concern_cases;
+    let cases: Vec<(String, String, Option<String>)> = concern_cases::table
+        .select((
+            concern_cases::reviewer_role,
+            concern_cases::status,
+            concern_cases::outcome,
+        ))
+        .load(&mut *conn)
+        .unwrap();
+    for status in ["open", "under_review", "closed", "referred_to_lado"] {
+        assert!(cases.iter().any(|c| c.1 == status), "a concern {status}");
+    }
+    assert!(
+        cases.iter().any(|c| c.0 == "chair"),
+        "a concern about the head"
+    );
+    assert!(
+        cases
+            .iter()
+            .any(|c| c.2.as_deref() == Some("unsubstantiated")),
+        "an allegation closed with a KCSIE outcome"
+    );
+    let overdue: i64 = concern_cases::table
+        .filter(concern_cases::lado_due_at.is_not_null())
+        .filter(concern_cases::lado_referred_on.is_null())
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(overdue, 1, "an allegation awaiting its LADO referral");
     assert!(custodian::audit::service::verify_chain(&mut conn)
         .unwrap()
         .ok());

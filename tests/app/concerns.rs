@@ -492,7 +492,7 @@ async fn what_was_raised_and_the_timeline_cannot_be_changed_even_behind_the_app(
         &[("note_text", "First note")],
     )
     .await;
-    assert_eq!(count(&app, "entries"), 1);
+    assert_eq!(count(&app, "entries"), 2, "the note, and now under review");
     let mut conn = app.db.conn().unwrap();
     for statement in [
         "UPDATE concerns SET what_happened = 'changed'",

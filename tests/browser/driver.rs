@@ -397,6 +397,37 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no option '{label}' in #{id}: {e}"));
     }
 
+    /// Chooses a file on this computer in the file field with this id, as
+    /// the file picker would.
+    pub async fn attach(&self, id: &str, file: &Path) {
+        let field = self
+            .find(Locator::Id(id), &format!("a file field with id '{id}'"))
+            .await;
+        field
+            .send_keys(&file.display().to_string())
+            .await
+            .unwrap_or_else(|e| panic!("could not choose {} in #{id}: {e}", file.display()));
+    }
+
+    /// The field with this id holds this value (what was typed, or what
+    /// the form kept after an error).
+    pub async fn assert_value(&self, id: &str, expected: &str) {
+        let field = self
+            .find(Locator::Id(id), &format!("a field with id '{id}'"))
+            .await;
+        let value = field
+            .prop("value")
+            .await
+            .expect("the field's value")
+            .unwrap_or_default();
+        assert_eq!(
+            value,
+            expected,
+            "the value of #{id} on {}",
+            self.current_path().await
+        );
+    }
+
     /// Presses the button with this text, waits for the page it leads to,
     /// and checks that page.
     pub async fn click_button(&self, text: &str) {

@@ -9,6 +9,7 @@
 #[path = "../app/helpers/mod.rs"]
 mod helpers;
 
+mod concerns;
 mod driver;
 
 use custodian::people::domain::Role;
