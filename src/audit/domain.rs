@@ -82,10 +82,11 @@ pub enum Action {
     ConcernClassified,
     ConcernClosed,
     ConcernPersonInformed,
+    ConcernAccessRefused,
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::SetupLinkIssued,
         Action::PersonCreated,
         Action::PersonInvited,
@@ -130,6 +131,7 @@ impl Action {
         Action::ConcernClassified,
         Action::ConcernClosed,
         Action::ConcernPersonInformed,
+        Action::ConcernAccessRefused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -178,6 +180,7 @@ impl Action {
             Action::ConcernClassified => "concern.classified",
             Action::ConcernClosed => "concern.closed",
             Action::ConcernPersonInformed => "concern.person_informed",
+            Action::ConcernAccessRefused => "concern.access_refused",
         }
     }
 }

@@ -33,7 +33,7 @@ use crate::error::{AppError, FormErrors};
 use crate::ids::{ConcernId, EvidenceId};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
-use crate::startup::AppState;
+use crate::startup::{AppState, Ctx};
 use crate::web::layout::PageContext;
 use crate::web::{form_status, format, render, render_with, see_other, urls};
 
@@ -332,6 +332,7 @@ pub async fn review_get(
 /// that does not exist.
 fn visible(
     conn: &mut DbConnection,
+    ctx: &Ctx,
     me: &CurrentPerson,
     id: ConcernId,
 ) -> Result<Concern, AppError> {
@@ -339,6 +340,7 @@ fn visible(
     if service::reviews(&concern, me) || service::raised_it(&concern, me) {
         Ok(concern)
     } else {
+        service::record_look(conn, ctx, me, &concern, Look::Refused)?;
         Err(AppError::Forbidden(NOT_REVIEWER))
     }
 }
@@ -406,7 +408,7 @@ async fn show(
     let loaded = state
         .db
         .run(move |conn| {
-            let concern = visible(conn, &viewer, id)?;
+            let concern = visible(conn, &ctx, &viewer, id)?;
             service::record_look(conn, &ctx, &viewer, &concern, Look::Page)?;
             let reviewer = service::reviews(&concern, &viewer);
             let (entries, access) = if reviewer {
@@ -417,6 +419,7 @@ async fn show(
                 let looks = [
                     Action::ConcernViewed.as_str(),
                     Action::ConcernEvidenceDownloaded.as_str(),
+                    Action::ConcernAccessRefused.as_str(),
                 ];
                 let access = audit_store::list_events(conn, &filter, None, 1_000)?
                     .into_iter()
@@ -474,10 +477,10 @@ async fn show(
                         .as_deref()
                         .map(&name_of)
                         .unwrap_or_else(|| "Custodian".into()),
-                    what: if e.action == Action::ConcernViewed.as_str() {
-                        "Opened the concern"
-                    } else {
-                        "Downloaded evidence"
+                    what: match e.action.as_str() {
+                        "concern.viewed" => "Opened the concern",
+                        "concern.evidence_downloaded" => "Downloaded evidence",
+                        _ => "Tried to open it and was refused",
                     },
                 })
                 .collect(),
@@ -618,7 +621,7 @@ pub async fn evidence_get(
     let (info, bytes) = state
         .db
         .run(move |conn| {
-            let concern = visible(conn, &me, id)?;
+            let concern = visible(conn, &ctx, &me, id)?;
             let found = store::evidence_content(conn, id, file)?.ok_or(AppError::NotFound)?;
             service::record_look(conn, &ctx, &me, &concern, Look::Evidence(file))?;
             Ok(found)
@@ -789,7 +792,11 @@ async fn step(
 ) -> Result<HttpResponse, AppError> {
     let id = concern_id(&path)?;
     let viewer = me.clone();
-    let concern = state.db.run(move |conn| visible(conn, &viewer, id)).await?;
+    let ctx = state.ctx();
+    let concern = state
+        .db
+        .run(move |conn| visible(conn, &ctx, &viewer, id))
+        .await?;
     if !service::reviews(&concern, &me) {
         return Err(AppError::Forbidden(NOT_REVIEWER));
     }

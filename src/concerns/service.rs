@@ -219,10 +219,13 @@ pub fn raise(
     })
 }
 
-/// What someone opened.
+/// What someone opened, or tried to.
 pub enum Look {
     Page,
     Evidence(EvidenceId),
+    /// Someone who may not see it asked for it (the head, for a concern
+    /// about the head): the reviewer should know.
+    Refused,
 }
 
 /// Records that someone opened a concern's page or one of its files.
@@ -245,6 +248,14 @@ pub fn record_look(
                 Action::ConcernEvidenceDownloaded,
                 format!("{} downloaded evidence of concern {reference}", me.name),
                 serde_json::json!({ "evidence": file.to_string() }),
+            ),
+            Look::Refused => (
+                Action::ConcernAccessRefused,
+                format!(
+                    "{} tried to open concern {reference} and was refused",
+                    me.name
+                ),
+                serde_json::json!({}),
             ),
         };
         audit::append(

@@ -262,6 +262,10 @@ async fn a_concern_about_the_head_goes_to_the_chair_and_the_head_sees_no_trace()
     let (_, home) = app.page("/").await;
     assert!(!home.contains("C-1"));
 
+    // The chair sees that the head tried.
+    let (_, html) = chair_browser.page(&format!("/concerns/{id}")).await;
+    assert!(html.contains("Tried to open it and was refused"));
+
     // The chair's audit log shows it.
     let (_, audit) = chair_browser.page("/audit").await;
     assert!(audit.contains("raised concern C-1") && audit.contains("added a note to concern C-1"));
