@@ -39,6 +39,9 @@ pub struct Settings {
     /// Whether scheduled work sends the yearly reconfirmation requests
     /// (tests that are not about it turn it off).
     pub send_reconfirmations: bool,
+    /// Whether scheduled work sends the weekly audit digest (tests that
+    /// are not about it turn it off).
+    pub send_digests: bool,
     pub db_pool_size: u32,
     /// Who to call about an allegation against an adult: the local
     /// authority's designated officer, shown when a concern implicates both
@@ -167,6 +170,7 @@ impl Settings {
             job_interval: Duration::from_secs(60),
             reconfirm_from,
             send_reconfirmations: true,
+            send_digests: true,
             db_pool_size: 16,
             lado_contact,
             lado_referral_working_days,

@@ -67,3 +67,11 @@ id_type!(
     /// An entry on a concern's timeline.
     EntryId
 );
+id_type!(
+    /// A published version of the Social Networking Policy.
+    PolicyVersionId
+);
+id_type!(
+    /// A moderation action on an official account.
+    ModerationId
+);

@@ -248,6 +248,9 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
             .configure(crate::accounts::routes)
             .configure(crate::declarations::routes)
             .configure(crate::concerns::routes)
+            .configure(crate::policy::routes)
+            .configure(crate::moderation::routes)
+            .configure(crate::oversight::routes)
             .default_service(web::to(errors::not_found))
     })
     .shutdown_timeout(30)
@@ -268,6 +271,7 @@ async fn housekeeping(state: AppState, mut stopped: watch::Receiver<bool>) {
                 if ctx.settings.send_reconfirmations {
                     crate::declarations::service::send_reconfirmation_requests(conn, &ctx)?;
                 }
+                crate::policy::service::send_requests(conn, &ctx)?;
                 session_store::delete_expired(conn, ctx.clock.now_row())?;
                 Ok(expired)
             })

@@ -83,10 +83,17 @@ pub enum Action {
     ConcernClosed,
     ConcernPersonInformed,
     ConcernAccessRefused,
+    PolicyPublished,
+    PolicyRequested,
+    PolicyAcknowledged,
+    ModerationRecorded,
+    DigestSent,
+    DigestSwitchedOff,
+    DigestSwitchedOn,
 }
 
 impl Action {
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 52] = [
         Action::SetupLinkIssued,
         Action::PersonCreated,
         Action::PersonInvited,
@@ -132,6 +139,13 @@ impl Action {
         Action::ConcernClosed,
         Action::ConcernPersonInformed,
         Action::ConcernAccessRefused,
+        Action::PolicyPublished,
+        Action::PolicyRequested,
+        Action::PolicyAcknowledged,
+        Action::ModerationRecorded,
+        Action::DigestSent,
+        Action::DigestSwitchedOff,
+        Action::DigestSwitchedOn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -181,6 +195,13 @@ impl Action {
             Action::ConcernClosed => "concern.closed",
             Action::ConcernPersonInformed => "concern.person_informed",
             Action::ConcernAccessRefused => "concern.access_refused",
+            Action::PolicyPublished => "policy.published",
+            Action::PolicyRequested => "policy.requested",
+            Action::PolicyAcknowledged => "policy.acknowledged",
+            Action::ModerationRecorded => "moderation.recorded",
+            Action::DigestSent => "digest.sent",
+            Action::DigestSwitchedOff => "digest.switched_off",
+            Action::DigestSwitchedOn => "digest.switched_on",
         }
     }
 }

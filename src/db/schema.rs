@@ -314,7 +314,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    policy_versions (id) {
+        id -> Text,
+        number -> Integer,
+        body -> Text,
+        effective_on -> Date,
+        summary -> Text,
+        published_at -> Timestamp,
+        published_by -> Text,
+    }
+}
+
+diesel::table! {
+    policy_acknowledgements (version_id, person_id) {
+        version_id -> Text,
+        person_id -> Text,
+        acknowledged_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    policy_requests (version_id, person_id) {
+        version_id -> Text,
+        person_id -> Text,
+        asked_at -> Timestamp,
+        first_reminder_at -> Nullable<Timestamp>,
+        second_reminder_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    moderation_actions (id) {
+        id -> Text,
+        account_id -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+        occurred_on -> Date,
+        kind -> Text,
+        reason -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    digests (recipient_id, week_start) {
+        recipient_id -> Text,
+        week_start -> Date,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    digest_opt_outs (person_id) {
+        person_id -> Text,
+        opted_out_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(declaration_versions -> declarations (declaration_id));
+diesel::joinable!(policy_acknowledgements -> policy_versions (version_id));
+diesel::joinable!(policy_requests -> policy_versions (version_id));
+diesel::joinable!(moderation_actions -> accounts (account_id));
 diesel::joinable!(concern_cases -> concerns (concern_id));
 diesel::joinable!(concern_evidence -> concerns (concern_id));
 diesel::joinable!(concern_entries -> concerns (concern_id));
@@ -324,6 +385,12 @@ diesel::joinable!(password_changes -> accounts (account_id));
 diesel::joinable!(access_reviews -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    policy_versions,
+    policy_acknowledgements,
+    policy_requests,
+    moderation_actions,
+    digests,
+    digest_opt_outs,
     concerns,
     concern_cases,
     concern_evidence,

@@ -46,6 +46,18 @@ pub fn concern_evidence(concern: impl std::fmt::Display, file: impl std::fmt::Di
     format!("{CONCERNS}/{concern}/evidence/{file}")
 }
 
+pub const POLICY: &str = "/policy";
+pub const POLICY_NEW: &str = "/policy/new";
+
+/// A published version of the policy, by its number.
+pub fn policy_version(number: impl std::fmt::Display) -> String {
+    format!("{POLICY}/{number}")
+}
+
+pub const ME: &str = "/me";
+pub const REPORTS_GOVERNORS: &str = "/reports/governors";
+pub const REPORTS_GOVERNORS_CSV: &str = "/reports/governors.csv";
+
 pub const ACCOUNTS: &str = "/accounts";
 pub const ACCOUNTS_NEW: &str = "/accounts/new";
 pub const ACCOUNTS_EXISTING: &str = "/accounts/existing";

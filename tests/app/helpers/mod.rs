@@ -93,6 +93,7 @@ impl TestApp {
         settings.sender_poll = Duration::from_millis(50);
         settings.job_interval = Duration::from_millis(100);
         settings.send_reconfirmations = false;
+        settings.send_digests = false;
         settings.db_pool_size = 8;
         adjust(&mut settings);
 
