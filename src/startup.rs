@@ -272,6 +272,9 @@ async fn housekeeping(state: AppState, mut stopped: watch::Receiver<bool>) {
                     crate::declarations::service::send_reconfirmation_requests(conn, &ctx)?;
                 }
                 crate::policy::service::send_requests(conn, &ctx)?;
+                if ctx.settings.send_digests {
+                    crate::oversight::digest::send_due(conn, &ctx)?;
+                }
                 session_store::delete_expired(conn, ctx.clock.now_row())?;
                 Ok(expired)
             })

@@ -121,7 +121,13 @@ fn build_filter(
 
 /// For the chair: the ids of everyone who is or was headteacher.
 fn head_scope(me: &CurrentPerson, people: &[Person]) -> Option<Vec<String>> {
-    (me.role == Role::Chair).then(|| {
+    heads_for(me.role, people)
+}
+
+/// For the chair, whose log is what concerns the head: everyone who is or
+/// was headteacher. `None` (no narrowing) for the head.
+pub(crate) fn heads_for(role: Role, people: &[Person]) -> Option<Vec<String>> {
+    (role == Role::Chair).then(|| {
         people
             .iter()
             .filter(|p| p.role == Role::Headteacher)
@@ -134,7 +140,11 @@ fn head_scope(me: &CurrentPerson, people: &[Person]) -> Option<Vec<String>> {
 /// nor one sent straight to the LADO; the chair sees the first (they review
 /// them) but not the second.
 fn seal_concerns(me: &CurrentPerson, filter: &mut EventFilter) {
-    match me.role {
+    seal_concerns_for(me.role, filter)
+}
+
+pub(crate) fn seal_concerns_for(role: Role, filter: &mut EventFilter) {
+    match role {
         Role::Headteacher => {
             filter.hidden_subject_types = HIDDEN_FROM_HEAD.iter().map(|t| (*t).into()).collect();
         }
@@ -146,7 +156,7 @@ fn seal_concerns(me: &CurrentPerson, filter: &mut EventFilter) {
     }
 }
 
-fn actor_name(row: &EventRow, names: &HashMap<String, String>) -> String {
+pub(crate) fn actor_name(row: &EventRow, names: &HashMap<String, String>) -> String {
     match (row.actor_kind.as_str(), &row.actor_id) {
         ("person", Some(id)) => names.get(id).cloned().unwrap_or_else(|| "A person".into()),
         ("cli", _) => "Command line".into(),
@@ -154,7 +164,7 @@ fn actor_name(row: &EventRow, names: &HashMap<String, String>) -> String {
     }
 }
 
-fn subject_link(row: &EventRow) -> Option<String> {
+pub(crate) fn subject_link(row: &EventRow) -> Option<String> {
     match row.subject_type.as_str() {
         "person" => Some(urls::person(&row.subject_id)),
         "email" => Some(urls::email(&row.subject_id)),

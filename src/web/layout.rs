@@ -65,7 +65,10 @@ impl PageContext {
         if person.role == Role::Headteacher {
             items.push((urls::EMAILS, "Emails"));
         }
-        items.push((urls::PASSWORD, "Your password"));
+        if person.role != Role::Staff {
+            items.push((urls::REPORTS_GOVERNORS, "Governors' report"));
+        }
+        items.push((urls::ME, "Your details"));
         items
             .into_iter()
             .map(|(href, label)| NavItem {

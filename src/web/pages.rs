@@ -1,11 +1,13 @@
 //! The home page and the accessibility statement.
 
-use actix_web::HttpResponse;
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::auth::current::CurrentPerson;
 use crate::error::AppError;
+use crate::oversight::dashboard::{self, Need};
 use crate::people::domain::Role;
+use crate::startup::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{render, urls};
 
@@ -21,6 +23,8 @@ pub struct HomePage {
     pub page: PageContext,
     pub name: String,
     pub role: Role,
+    /// What needs this person now, most urgent first.
+    pub needs: Vec<Need>,
     pub tasks: Vec<Task>,
 }
 
@@ -97,17 +101,39 @@ fn tasks_for(role: Role) -> Vec<Task> {
             description: "Every email Custodian has sent or is waiting to send.",
         });
     }
+    if role != Role::Staff {
+        tasks.push(Task {
+            href: urls::REPORTS_GOVERNORS,
+            title: "Governors' report",
+            description: "A term's figures from every register, to print for governors or download as CSV; never a name.",
+        });
+    }
     tasks.push(Task {
-        href: urls::PASSWORD,
-        title: "Your password",
-        description: "Change the password you sign in with.",
+        href: urls::ME,
+        title: "Your details",
+        description: if matches!(role, Role::Headteacher | Role::Chair) {
+            "Your name and role, your password, and the weekly digest email."
+        } else {
+            "Your name and role, and your password."
+        },
     });
     tasks
 }
 
-pub async fn home_get(me: CurrentPerson, page: PageContext) -> Result<HttpResponse, AppError> {
+pub async fn home_get(
+    me: CurrentPerson,
+    state: web::Data<AppState>,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let ctx = state.ctx();
+    let reader = me.clone();
+    let needs = state
+        .db
+        .run(move |conn| dashboard::needs(conn, &ctx, &reader))
+        .await?;
     render(HomePage {
         page,
+        needs,
         tasks: tasks_for(me.role),
         name: me.name,
         role: me.role,

@@ -55,6 +55,7 @@ pub fn policy_version(number: impl std::fmt::Display) -> String {
 }
 
 pub const ME: &str = "/me";
+pub const ME_DIGEST: &str = "/me/digest";
 pub const REPORTS_GOVERNORS: &str = "/reports/governors";
 pub const REPORTS_GOVERNORS_CSV: &str = "/reports/governors.csv";
 
