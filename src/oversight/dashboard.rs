@@ -11,8 +11,7 @@ use crate::accounts::domain::Account;
 use crate::auth::current::CurrentPerson;
 use crate::concerns::domain::Reviewer;
 use crate::db::schema::{
-    declarations, grants, outbox, people, policy_acknowledgements, policy_versions,
-    reconfirmations,
+    declarations, grants, outbox, people, policy_acknowledgements, policy_versions, reconfirmations,
 };
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -52,7 +51,11 @@ fn urgent(need: Option<Need>) -> Option<Need> {
 }
 
 /// Everything that needs this person now, most urgent first.
-pub fn needs(conn: &mut DbConnection, ctx: &Ctx, me: &CurrentPerson) -> Result<Vec<Need>, AppError> {
+pub fn needs(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    me: &CurrentPerson,
+) -> Result<Vec<Need>, AppError> {
     let mut found = Vec::new();
     let now = ctx.clock.now();
     if me.role != Role::Chair {
@@ -62,10 +65,9 @@ pub fn needs(conn: &mut DbConnection, ctx: &Ctx, me: &CurrentPerson) -> Result<V
         found.extend(account_needs(conn, ctx)?);
         let failed: i64 = outbox::table
             .filter(outbox::status.eq("failed"))
-            .filter(outbox::kind.not_like(format!(
-                "{}%",
-                crate::concerns::domain::SEALED_EMAIL_PREFIX
-            )))
+            .filter(
+                outbox::kind.not_like(format!("{}%", crate::concerns::domain::SEALED_EMAIL_PREFIX)),
+            )
             .count()
             .get_result(conn)?;
         let (href, one, many) = if me.role == Role::Headteacher {
@@ -133,7 +135,11 @@ pub fn needs(conn: &mut DbConnection, ctx: &Ctx, me: &CurrentPerson) -> Result<V
 
 /// What a member of staff owes: grants to confirm, this year's answer on
 /// declarations, and the current policy.
-fn own_needs(conn: &mut DbConnection, ctx: &Ctx, me: &CurrentPerson) -> Result<Vec<Need>, AppError> {
+fn own_needs(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    me: &CurrentPerson,
+) -> Result<Vec<Need>, AppError> {
     let mut found = Vec::new();
     let to_confirm: i64 = grants::table
         .filter(grants::grantee_id.eq(me.id.to_string()))

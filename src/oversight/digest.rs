@@ -207,11 +207,7 @@ pub struct DigestBody {
     pub more: usize,
 }
 
-pub fn body(
-    ctx: &Ctx,
-    events: &[EventRow],
-    names: &HashMap<String, String>,
-) -> DigestBody {
+pub fn body(ctx: &Ctx, events: &[EventRow], names: &HashMap<String, String>) -> DigestBody {
     let zone = ctx.settings.time_zone;
     let mut body = DigestBody {
         lines: Vec::new(),
@@ -283,14 +279,22 @@ fn digest_email(
         paragraphs.push(format!(
             "Declarations: {} {} recorded; for privacy, see them in Custodian.",
             body.declarations,
-            if body.declarations == 1 { "change" } else { "changes" }
+            if body.declarations == 1 {
+                "change"
+            } else {
+                "changes"
+            }
         ));
     }
     if body.concerns > 0 {
         paragraphs.push(format!(
             "Concerns: {} {} recorded; for confidentiality, see them in Custodian.",
             body.concerns,
-            if body.concerns == 1 { "event" } else { "events" }
+            if body.concerns == 1 {
+                "event"
+            } else {
+                "events"
+            }
         ));
     }
     if body.sign_ins > 0 {

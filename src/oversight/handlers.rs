@@ -7,9 +7,9 @@ use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 use time::Date;
 
+use super::digest;
 use super::report::{self, Term};
 use super::views::*;
-use super::digest;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::current::CurrentPerson;
 use crate::error::{AppError, FormErrors};
@@ -182,7 +182,11 @@ pub async fn report_get(
             from: query.from,
             until: query.until,
             sections,
-            csv_href: format!("{}?{}", urls::REPORTS_GOVERNORS_CSV, csv_query.to_query_string()),
+            csv_href: format!(
+                "{}?{}",
+                urls::REPORTS_GOVERNORS_CSV,
+                csv_query.to_query_string()
+            ),
             for_chair,
             errors,
         },

@@ -42,9 +42,7 @@ impl Term {
     /// the three terms by calendar, whatever the school's own dates.
     pub fn containing(date: Date) -> Self {
         let season = match date.month() {
-            Month::September | Month::October | Month::November | Month::December => {
-                Season::Autumn
-            }
+            Month::September | Month::October | Month::November | Month::December => Season::Autumn,
             Month::January | Month::February | Month::March => Season::Spring,
             _ => Season::Summer,
         };
@@ -296,7 +294,10 @@ pub fn figures(
         if *about == About::Headteacher {
             continue;
         }
-        let n = raised.iter().filter(|(_, k, _)| k == about.as_str()).count();
+        let n = raised
+            .iter()
+            .filter(|(_, k, _)| k == about.as_str())
+            .count();
         concerns_section.add(format!("About: {}", about.label().to_lowercase()), n);
     }
     let closed_rows: Vec<(Option<String>, PrimitiveDateTime, Option<PrimitiveDateTime>)> =
@@ -326,14 +327,8 @@ pub fn figures(
         .collect();
     days.sort_unstable();
     if !days.is_empty() {
-        concerns_section.add(
-            "Days from raised to closed (median)",
-            days[days.len() / 2],
-        );
-        concerns_section.add(
-            "Days from raised to closed (longest)",
-            days[days.len() - 1],
-        );
+        concerns_section.add("Days from raised to closed (median)", days[days.len() / 2]);
+        concerns_section.add("Days from raised to closed (longest)", days[days.len() - 1]);
     }
     let open: i64 = concern_cases::table
         .filter(concern_cases::reviewer_role.eq(Reviewer::Headteacher.as_str()))
@@ -348,10 +343,7 @@ pub fn figures(
             .filter(concerns::raised_at.lt(end))
             .count()
             .get_result(conn)?;
-        concerns_section.add(
-            "About the headteacher (the chair's copy only)",
-            about_head,
-        );
+        concerns_section.add("About the headteacher (the chair's copy only)", about_head);
     }
 
     let mut policy_section = Section::new("The Social Networking Policy");
@@ -433,7 +425,10 @@ mod tests {
         assert_eq!(term.label(), "Autumn term 2026");
         assert_eq!(term.dates(), (date!(2026 - 09 - 01), date!(2026 - 12 - 31)));
         assert_eq!(term.previous().label(), "Summer term 2026");
-        assert_eq!(term.previous().previous().previous().label(), "Autumn term 2025");
+        assert_eq!(
+            term.previous().previous().previous().label(),
+            "Autumn term 2025"
+        );
         assert_eq!(Term::parse(&term.code()), Some(term));
         assert_eq!(Term::parse("2026-winter"), None);
     }

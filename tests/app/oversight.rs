@@ -14,7 +14,12 @@ async fn wait_for_matching(
     n: usize,
 ) -> Vec<ReceivedEmail> {
     for _ in 0..200 {
-        let found: Vec<_> = app.mail.received().into_iter().filter(|m| pred(m)).collect();
+        let found: Vec<_> = app
+            .mail
+            .received()
+            .into_iter()
+            .filter(|m| pred(m))
+            .collect();
         if found.len() >= n {
             return found;
         }
@@ -42,7 +47,9 @@ async fn signed_in(app: &TestApp, name: &str, role: Role) -> (TestPerson, Visito
 /// The "What needs you" part of the home page.
 fn needs(home: &str) -> String {
     let start = home.find("What needs you").expect("the needs section");
-    let end = home[start..].find("</section>").unwrap_or(home.len() - start);
+    let end = home[start..]
+        .find("</section>")
+        .unwrap_or(home.len() - start);
     home[start..start + end].to_owned()
 }
 
@@ -78,7 +85,11 @@ async fn each_home_page_lists_what_needs_that_person_and_links_to_it() {
     let response = tom.post_form("/declarations/nil-return", &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, home) = tom.page("/").await;
-    assert!(needs(&home).contains("Nothing needs you today"), "{}", needs(&home));
+    assert!(
+        needs(&home).contains("Nothing needs you today"),
+        "{}",
+        needs(&home)
+    );
 
     // Two declarations await the head; the chair has nothing.
     declare(&tom).await;
@@ -89,7 +100,10 @@ async fn each_home_page_lists_what_needs_that_person_and_links_to_it() {
     assert!(head_needs.contains(r#"href="/declarations/review""#));
     let (_, home) = chair.page("/").await;
     assert!(needs(&home).contains("Nothing needs you today"));
-    assert!(!home.contains("Confirm your declarations"), "governors do not declare");
+    assert!(
+        !home.contains("Confirm your declarations"),
+        "governors do not declare"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,14 +134,15 @@ async fn slt_see_accounts_that_need_them_and_emails_that_failed() {
         let account = service::open(&mut conn, &app.ctx(), &by, new)
             .unwrap()
             .unwrap();
-        let custodians = custodian::accounts::store::list_current_custodians(&mut conn, Some(account.id))
-            .unwrap();
+        let custodians =
+            custodian::accounts::store::list_current_custodians(&mut conn, Some(account.id))
+                .unwrap();
         assert_eq!(custodians.len(), 1, "the opener holds it");
     }
     // The opener leaves SLT: the account has no active custodian.
     {
-        use diesel::prelude::*;
         use custodian::db::schema::people;
+        use diesel::prelude::*;
         let mut conn = app.db.conn().unwrap();
         diesel::update(people::table.find(slt.id.to_string()))
             .set(people::role.eq("staff"))
@@ -138,12 +153,16 @@ async fn slt_see_accounts_that_need_them_and_emails_that_failed() {
     let browser = TestApp::spawn_client(&app);
     browser.sign_in(&deputy.email, PASSWORD).await;
     let (_, home) = browser.page("/").await;
-    assert!(needs(&home).contains("1 account has no active custodian"), "{}", needs(&home));
+    assert!(
+        needs(&home).contains("1 account has no active custodian"),
+        "{}",
+        needs(&home)
+    );
 
     // Mail that failed 30 times shows, for SLT as for the head.
     {
-        use diesel::prelude::*;
         use custodian::db::schema::outbox;
+        use diesel::prelude::*;
         let mut conn = app.db.conn().unwrap();
         diesel::update(outbox::table)
             .set(outbox::status.eq("failed"))
@@ -154,8 +173,8 @@ async fn slt_see_accounts_that_need_them_and_emails_that_failed() {
     assert!(needs(&home).contains("failed to send"), "{}", needs(&home));
     // Delivered in the end, so the test leaves nothing unsent.
     {
-        use diesel::prelude::*;
         use custodian::db::schema::outbox;
+        use diesel::prelude::*;
         let mut conn = app.db.conn().unwrap();
         diesel::update(outbox::table)
             .set(outbox::status.eq("queued"))
@@ -182,7 +201,11 @@ async fn the_head_gets_a_weekly_digest_on_monday_morning_once() {
     let (chair, chair_browser) = signed_in(&app, "Margaret Ellis", Role::Chair).await;
     // Last Monday's digest (of the week before the test) goes at once.
     let first = app.email_to(&head.email, "weekly Custodian digest").await;
-    assert!(first.text.contains("Nothing was recorded this week"), "{}", first.text);
+    assert!(
+        first.text.contains("Nothing was recorded this week"),
+        "{}",
+        first.text
+    );
 
     // This week: a person added and a declaration.
     app.add_person("Amira Hussain", Role::Staff);
@@ -260,10 +283,16 @@ async fn the_report_is_for_the_head_slt_and_chair_and_downloads_as_csv() {
     assert!(html.contains("Autumn term 2026"));
     assert!(html.contains("Declarations made"));
     assert!(!html.contains("Jordan Whitfield"), "never a name");
-    assert!(!html.contains("About the headteacher"), "not in the head's copy");
+    assert!(
+        !html.contains("About the headteacher"),
+        "not in the head's copy"
+    );
     let (_, html) = chair.page("/reports/governors").await;
     assert!(html.contains("About the headteacher"));
-    assert_eq!(tom.page("/reports/governors").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        tom.page("/reports/governors").await.0,
+        StatusCode::FORBIDDEN
+    );
 
     let (status, html) = app
         .page("/reports/governors?from=2026-12-01&until=2026-11-01")
