@@ -282,6 +282,7 @@ pub async fn show_get(
         .iter()
         .filter(|g| manages || g.grantee_id == me.id)
         .collect();
+    let moderation = crate::moderation::handlers::account_section(&state, &me, account).await?;
     render(AccountShowPage {
         account: row_view(account, &overview, &me, state.clock.now(), zone),
         opened: format!(
@@ -340,6 +341,7 @@ pub async fn show_get(
         password_url: urls::account_page(id, "password-changed"),
         review_url: urls::account_page(id, "review"),
         history_csv_url: urls::account_page(id, "history.csv"),
+        moderation,
         page,
     })
 }

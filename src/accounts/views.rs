@@ -96,6 +96,8 @@ pub struct AccountShowPage {
     pub password_url: String,
     pub review_url: String,
     pub history_csv_url: String,
+    /// The moderation log's latest entries, for those who may read it.
+    pub moderation: Option<crate::moderation::views::ModerationSection>,
 }
 
 #[derive(Template)]

@@ -235,7 +235,8 @@ pub fn figures(
         .count()
         .get_result(conn)?;
     accounts_section.add("Password changes recorded", changes);
-    let moderation = moderation_by_reason(conn, from, until)?;
+    let moderation =
+        crate::moderation::store::counts_by_reason(conn, from, until.next_day().unwrap_or(until))?;
 
     let mut declarations_section = Section::new("Declarations of contact with families");
     let declared: i64 = declarations::table
@@ -380,28 +381,18 @@ pub fn figures(
     ])
 }
 
-// PENDING(moderation register): swapped for its store's counts when it lands.
-fn moderation_by_reason(
-    _conn: &mut DbConnection,
-    _from: Date,
-    _until: Date,
-) -> Result<Vec<(String, i64)>, AppError> {
-    Ok(Vec::new())
-}
-
 fn moderation_section(moderation: &[(String, i64)]) -> Section {
     let mut section = Section::new("Moderation of the official accounts");
     let total: i64 = moderation.iter().map(|(_, n)| n).sum();
     section.add("Moderation actions", total);
-    for reason in ["pending"] {
+    for reason in crate::moderation::domain::Reason::ALL {
         let n = moderation
             .iter()
-            .find(|(r, _)| r == reason)
+            .find(|(r, _)| r == reason.as_str())
             .map(|(_, n)| *n)
             .unwrap_or(0);
-        section.add(format!("Reason: {}", reason), n);
+        section.add(format!("Reason: {}", reason.label().to_lowercase()), n);
     }
-
     section
 }
 

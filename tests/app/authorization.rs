@@ -188,6 +188,15 @@ fn table(
         ("POST", format!("/grants/{grant}/revoke"), managers),
         ("GET", format!("/accounts/{account}/close"), managers),
         ("POST", format!("/accounts/{account}/close"), managers),
+        // The moderation log: staff only on an account they hold a live
+        // grant on (the visitors hold none), the chair never.
+        ("GET", format!("/accounts/{account}/moderation"), managers),
+        ("POST", format!("/accounts/{account}/moderation"), managers),
+        (
+            "GET",
+            format!("/accounts/{account}/moderation.csv"),
+            managers,
+        ),
     ]
 }
 

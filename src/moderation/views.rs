@@ -1,0 +1,61 @@
+//! The moderation log's pages: the log with its form, and the section of an
+//! account's page that shows the latest entries.
+
+use askama::Template;
+
+use crate::accounts::views::Choice;
+use crate::error::FormErrors;
+use crate::web::layout::PageContext;
+
+/// An entry of the log as a row of its table.
+pub struct EntryView {
+    pub occurred_on: String,
+    pub kind: &'static str,
+    pub reason: &'static str,
+    pub note: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "moderation/log.html")]
+pub struct ModerationLogPage {
+    pub page: PageContext,
+    pub account: String,
+    pub account_href: String,
+    /// Where the form posts and the filter gets: the page itself.
+    pub action: String,
+    /// The account is closed: the log is read-only.
+    pub closed: bool,
+    /// This person may record on this account now.
+    pub may_record: bool,
+    pub kinds: Vec<Choice>,
+    pub reasons: Vec<Choice>,
+    pub occurred_on: String,
+    pub today: String,
+    pub note: String,
+    pub note_max: usize,
+    pub errors: FormErrors,
+    pub filter_kinds: Vec<Choice>,
+    pub filter_reasons: Vec<Choice>,
+    pub from: String,
+    pub until: String,
+    pub filter_errors: FormErrors,
+    /// A filter is applied: say so, and offer to clear it.
+    pub filtered: bool,
+    pub entries: Vec<EntryView>,
+    /// More entries match than the page shows.
+    pub truncated: bool,
+    pub shown_limit: i64,
+    pub csv_href: String,
+}
+
+/// The "Moderation" section of an account's page, for those who may read
+/// the log.
+pub struct ModerationSection {
+    pub entries: Vec<EntryView>,
+    pub log_url: String,
+    /// For those who may record on this account now.
+    pub record_url: Option<String>,
+    pub closed: bool,
+}
