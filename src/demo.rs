@@ -293,7 +293,82 @@ pub fn seed(settings: &Settings) -> anyhow::Result<()> {
     .map_err(fail)?;
 
     seed_declarations(conn, &ctx, &clock, &people).map_err(fail)?;
-    seed_concerns(conn, &ctx, &clock, &people).map_err(fail)
+    seed_concerns(conn, &ctx, &clock, &people).map_err(fail)?;
+    seed_moderation(conn, &ctx, &clock, &people).map_err(fail)
+}
+
+/// The moderation log: SLT and two members of staff with live grants keep
+/// the accounts to Appendix 2.
+fn seed_moderation(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    clock: &ManualClock,
+    people: &[Person],
+) -> Result<(), AppError> {
+    use crate::accounts::domain::Platform;
+    use crate::moderation::domain::NewAction;
+    use crate::moderation::service as moderation;
+    let [_head, deputy, priya, tom, amira, _sam, _chair] = people else {
+        return Err(AppError::internal(anyhow::anyhow!(
+            "the demo school has seven people"
+        )));
+    };
+    let accounts = crate::accounts::store::list_accounts(conn)?;
+    let on = |platform: Platform| {
+        accounts
+            .iter()
+            .find(|a| a.platform == platform && a.is_open())
+            .map(|a| a.id)
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("no open {platform:?} account")))
+    };
+    let today = crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
+    let entries = [
+        (
+            priya,
+            Platform::Facebook,
+            "follower_blocked",
+            12,
+            "advertising",
+            "A page selling tutoring kept posting under our news.",
+        ),
+        (
+            tom,
+            Platform::Facebook,
+            "comment_removed",
+            9,
+            "negative_feedback",
+            "A complaint about homework; the parent was invited to come in.",
+        ),
+        (
+            amira,
+            Platform::Instagram,
+            "comment_removed",
+            5,
+            "identifying_children",
+            "A comment gave a child's full name under the art display photo.",
+        ),
+        (
+            deputy,
+            Platform::X,
+            "post_reported",
+            2,
+            "offensive",
+            "A reply with offensive language, reported to the platform.",
+        ),
+    ];
+    for (who, platform, kind, days_ago, reason, note) in entries {
+        let occurred = (today - time::Duration::days(days_ago)).to_string();
+        let new = NewAction::parse(kind, &occurred, reason, note, today)
+            .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
+        let me = crate::auth::current::CurrentPerson {
+            id: who.id,
+            name: who.name.clone(),
+            email: who.email.clone(),
+            role: who.role,
+        };
+        moderation::record(conn, ctx, &me, on(platform)?, new)?;
+    }
+    Ok(())
 }
 
 /// A 1x1 PNG, standing in for a screenshot.

@@ -311,3 +311,109 @@ async fn the_report_is_for_the_head_slt_and_chair_and_downloads_as_csv() {
         "1 Nov 2026 to 30 Nov 2026,2026-11-01,2026-11-30,Declarations of contact with families,Declarations made,1"
     ), "{body}");
 }
+
+/// The figures of the report, checked against what the demo school's
+/// script records (src/demo.rs), over the demo's 90 days.
+#[test]
+fn the_governors_report_counts_what_the_demo_school_recorded() {
+    use custodian::db::{DatabaseUrl, Db};
+    use custodian::oversight::report;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = custodian::config::Settings::from_vars(&Default::default()).unwrap();
+    settings.database_url = DatabaseUrl::Sqlite(dir.path().join("demo.db"));
+    settings.password_hashing = custodian::auth::password::HashParams::cheap_for_tests();
+    custodian::demo::seed(&settings).unwrap();
+    let db = Db::open(&settings.database_url, 1).unwrap();
+    let mut conn = db.conn().unwrap();
+    let ctx = custodian::startup::Ctx {
+        settings: Arc::new(settings.clone()),
+        clock: Arc::new(custodian::clock::SystemClock),
+    };
+    let today =
+        custodian::web::format::local_date(time::OffsetDateTime::now_utc(), settings.time_zone);
+    let from = today - time::Duration::days(100);
+    let mut figures = |for_chair| report::figures(&mut conn, &ctx, from, today, for_chair).unwrap();
+    let sections = figures(false);
+    let value = |title: &str, label: &str| {
+        sections
+            .iter()
+            .find(|s| s.title == title)
+            .and_then(|s| s.value(label))
+            .unwrap_or_else(|| panic!("no figure '{label}' under '{title}'"))
+            .to_owned()
+    };
+    // The script opens Facebook, records X, Instagram and YouTube as
+    // existing (opened long ago), and closes YouTube.
+    let accounts = "Official accounts";
+    assert_eq!(value(accounts, "Accounts opened"), "1");
+    assert_eq!(value(accounts, "Accounts closed"), "1");
+    assert_eq!(value(accounts, "Accounts open now"), "3");
+    // Six grants: Sam's on X revoked; Sam's on Facebook ended on its date
+    // and the leaver's on deactivation.
+    assert_eq!(value(accounts, "Grants of access made"), "6");
+    assert_eq!(value(accounts, "Grants revoked"), "1");
+    assert_eq!(
+        value(
+            accounts,
+            "Grants ended (end date, leaver or account closed)"
+        ),
+        "2"
+    );
+    assert_eq!(value(accounts, "Access reviews done"), "1");
+    assert_eq!(value(accounts, "Password changes recorded"), "2");
+    // Six declarations: the neighbour's updated (awaiting again), one
+    // returned, one acknowledged, one ended, and two new, one the head's.
+    let declarations = "Declarations of contact with families";
+    assert_eq!(value(declarations, "Declarations made"), "6");
+    assert_eq!(value(declarations, "Awaiting review now"), "3");
+    assert_eq!(value(declarations, "Returned for more detail now"), "1");
+    assert_eq!(value(declarations, "Acknowledged and current now"), "1");
+    assert_eq!(value(declarations, "Ended"), "1");
+    // Tom confirmed and Sam made a nil return, of seven who work there.
+    let year = custodian::declarations::domain::school_year_label(
+        custodian::declarations::domain::school_year(today, settings.reconfirm_from),
+    );
+    assert_eq!(
+        value(
+            declarations,
+            &format!("Staff who answered the {year} reconfirmation")
+        ),
+        "29% (2 of 7)"
+    );
+    // Five concerns for the head (two more, about the head, are not here).
+    let concerns = "Concerns raised with the headteacher";
+    assert_eq!(value(concerns, "Concerns raised"), "5");
+    assert_eq!(value(concerns, "About: a member of staff"), "3");
+    assert_eq!(value(concerns, "Concerns closed"), "3");
+    assert_eq!(value(concerns, "Outcome: unsubstantiated"), "1");
+    assert_eq!(value(concerns, "Outcome: no further action"), "1");
+    assert_eq!(
+        value(concerns, "Outcome: recorded as a low-level concern"),
+        "1"
+    );
+    assert_eq!(value(concerns, "Days from raised to closed (longest)"), "7");
+    assert_eq!(value(concerns, "Open now"), "2");
+    assert!(sections.iter().all(|s| s
+        .figures
+        .iter()
+        .all(|f| !f.label.contains("About the headteacher"))));
+    let chairs = figures(true);
+    let about_head = chairs
+        .iter()
+        .find_map(|s| s.value("About the headteacher (the chair's copy only)"))
+        .unwrap();
+    assert_eq!(about_head, "2");
+    // Four moderation actions, one for each of four reasons.
+    let moderation = "Moderation of the official accounts";
+    assert_eq!(value(moderation, "Moderation actions"), "4");
+    assert_eq!(
+        value(moderation, "Reason: advertising products or services"),
+        "1"
+    );
+    assert_eq!(
+        value(moderation, "Reason: comments that identify children"),
+        "1"
+    );
+    assert_eq!(value(moderation, "Reason: photographs of children"), "0");
+}
