@@ -294,7 +294,47 @@ pub fn seed(settings: &Settings) -> anyhow::Result<()> {
 
     seed_declarations(conn, &ctx, &clock, &people).map_err(fail)?;
     seed_concerns(conn, &ctx, &clock, &people).map_err(fail)?;
-    seed_moderation(conn, &ctx, &clock, &people).map_err(fail)
+    seed_moderation(conn, &ctx, &clock, &people).map_err(fail)?;
+    seed_policy(conn, &ctx, &clock, &people).map_err(fail)
+}
+
+/// The school's Social Networking Policy, as the demo's first version.
+const POLICY: &str = include_str!("demo_policy.md");
+
+/// The head publishes the policy; everyone is asked, and three confirm.
+fn seed_policy(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    clock: &ManualClock,
+    people: &[Person],
+) -> Result<(), AppError> {
+    use crate::policy::domain::NewVersion;
+    use crate::policy::service as policy;
+    let [head, _deputy, priya, tom, _amira, _sam, _chair] = people else {
+        return Err(AppError::internal(anyhow::anyhow!(
+            "the demo school has seven people"
+        )));
+    };
+    let me = |p: &Person| crate::auth::current::CurrentPerson {
+        id: p.id,
+        name: p.name.clone(),
+        email: p.email.clone(),
+        role: p.role,
+    };
+    let today = crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
+    let new = NewVersion::parse(
+        POLICY,
+        &today.to_string(),
+        "The policy as adopted by the governing body, now kept in Custodian.",
+    )
+    .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
+    let number = policy::publish(conn, ctx, &me(head), new)?;
+    policy::send_requests(conn, ctx)?;
+    clock.advance(time::Duration::days(1));
+    for person in [head, priya, tom] {
+        policy::acknowledge(conn, ctx, &me(person), number)?;
+    }
+    Ok(())
 }
 
 /// The moderation log: SLT and two members of staff with live grants keep

@@ -170,6 +170,7 @@ pub(crate) fn subject_link(row: &EventRow) -> Option<String> {
         "email" => Some(urls::email(&row.subject_id)),
         "account" => Some(urls::account(&row.subject_id)),
         "declaration" => Some(urls::declaration(&row.subject_id)),
+        "policy" => Some(urls::policy_version(&row.subject_id)),
         "concern" | "head_concern" | "lado_concern" => Some(urls::concern(&row.subject_id)),
         _ => None,
     }

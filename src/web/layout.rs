@@ -55,6 +55,7 @@ impl PageContext {
         } else {
             items.push((urls::DECLARATIONS_REVIEW, "Declarations"));
         }
+        items.push((urls::POLICY, "Policy"));
         items.push((urls::CONCERNS, "Concerns"));
         if person.role.manages_people() {
             items.push((urls::PEOPLE, "People"));

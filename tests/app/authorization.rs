@@ -197,6 +197,19 @@ fn table(
             format!("/accounts/{account}/moderation.csv"),
             managers,
         ),
+        // The policy: version 1 is published by the fixture. Everyone reads
+        // it; everyone but the chair confirms it; the head publishes and
+        // sees who confirmed.
+        ("GET", "/policy".into(), signed_in),
+        ("GET", "/policy/1".into(), signed_in),
+        ("GET", "/policy/new".into(), head_only),
+        ("POST", "/policy/new".into(), head_only),
+        (
+            "POST",
+            "/policy/1/acknowledge".into(),
+            [ToSignIn, Allowed, Allowed, Allowed, Refused],
+        ),
+        ("GET", "/policy/1/acknowledgements".into(), head_only),
     ]
 }
 
@@ -265,6 +278,23 @@ async fn every_route_answers_each_role_as_the_table_says() {
             .to_string()
     };
     let concerns = raise_concerns(&app, &target);
+    // Version 1 of the policy, published by a head who is not a visitor.
+    {
+        use custodian::policy::{domain::NewVersion, service};
+        let author = app.add_person("Policy Author", Role::Headteacher);
+        let me = custodian::auth::current::CurrentPerson {
+            id: author.id,
+            name: author.name.clone(),
+            email: author.email.clone(),
+            role: author.role,
+        };
+        let new = NewVersion::parse("## Policy", "2026-12-01", "The first version").unwrap();
+        let mut conn = app.db.conn().unwrap();
+        assert_eq!(
+            service::publish(&mut conn, &app.ctx(), &me, new).unwrap(),
+            1
+        );
+    }
     let mut failures = Vec::new();
     for (index, who) in EVERYONE.iter().enumerate() {
         let visitor = TestApp::spawn_client(&app);

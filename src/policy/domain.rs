@@ -1,0 +1,324 @@
+//! The policy register's types and rules, with no I/O: a new version as the
+//! head submits it, its Markdown made safe to show, and who is asked.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use time::{Date, OffsetDateTime};
+
+use crate::error::FormErrors;
+use crate::people::domain::{Person, Role};
+
+/// The longest policy text accepted, in characters (the policy of
+/// shared/policy/ is about 15,000).
+pub const MAX_BODY_CHARS: usize = 100_000;
+/// The longest summary of what changed.
+pub const MAX_SUMMARY_CHARS: usize = 2_000;
+
+/// A version as the head submits it: checked, not yet published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewVersion {
+    body: String,
+    effective_on: Date,
+    summary: String,
+}
+
+impl NewVersion {
+    /// Checks every field and names each problem: the text (Markdown), the
+    /// date it takes effect (`YYYY-MM-DD`, as `<input type=date>` sends it)
+    /// and what changed.
+    pub fn parse(body: &str, effective_on: &str, summary: &str) -> Result<NewVersion, FormErrors> {
+        let mut errors = FormErrors::new();
+        // Line endings as browsers send them (CRLF) are kept as LF, so the
+        // stored text is the same whoever typed it.
+        let body = body.replace("\r\n", "\n").trim().to_owned();
+        if body.is_empty() {
+            errors.add("body", "Enter the text of the policy");
+        } else if body.chars().count() > MAX_BODY_CHARS {
+            errors.add(
+                "body",
+                format!("The policy can be at most {MAX_BODY_CHARS} characters long"),
+            );
+        }
+        let effective = Date::parse(
+            effective_on.trim(),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .ok();
+        if effective.is_none() {
+            errors.add(
+                "effective_on",
+                if effective_on.trim().is_empty() {
+                    "Enter the date this version takes effect"
+                } else {
+                    "Enter a real date for this version to take effect, like 2026-12-01"
+                },
+            );
+        }
+        let summary = summary.replace("\r\n", "\n").trim().to_owned();
+        if summary.is_empty() {
+            errors.add(
+                "summary",
+                "Say what changed in this version (for the first, say that it is the first)",
+            );
+        } else if summary.chars().count() > MAX_SUMMARY_CHARS {
+            errors.add(
+                "summary",
+                format!("Use {MAX_SUMMARY_CHARS} characters or fewer"),
+            );
+        }
+        match effective {
+            Some(effective_on) if errors.is_empty() => Ok(NewVersion {
+                body,
+                effective_on,
+                summary,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The text, in Markdown.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    pub fn effective_on(&self) -> Date {
+        self.effective_on
+    }
+
+    /// What changed from the version before.
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
+}
+
+/// HTML made from the policy's Markdown and cleaned, so a template may show
+/// it as markup. Made only by [`render_markdown`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SafeHtml {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+// SECURITY: askama writes a `SafeHtml` unescaped. That is sound only because
+// its one constructor, `render_markdown`, cleans it with ammonia.
+impl askama::filters::HtmlSafe for SafeHtml {}
+
+/// The policy's Markdown as HTML, safe to put in a page.
+///
+/// SECURITY: two layers. Raw HTML in the Markdown is turned into text, so it
+/// shows as typed and never becomes markup (the head sees what they wrote
+/// rather than losing it silently). Then ammonia keeps only harmless tags and
+/// attributes (no script, no style, no event handlers: the CSP forbids inline
+/// script and style anyway) and links only to http, https, mailto and tel,
+/// so a `javascript:` link loses its target.
+pub fn render_markdown(markdown: &str) -> SafeHtml {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    // The page has its own h1, so the text's headings start at h2,
+    // whatever level its author began at.
+    let top = Parser::new_ext(markdown, options)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Heading { level, .. }) => Some(level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
+    let shift = |level: HeadingLevel| {
+        HeadingLevel::try_from((level as usize + 2).saturating_sub(top).clamp(2, 6))
+            .unwrap_or(HeadingLevel::H6)
+    };
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+        Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: shift(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift(level))),
+        other => other,
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    let schemes: HashSet<&str> = ["http", "https", "mailto", "tel"].into_iter().collect();
+    let clean = ammonia::Builder::default()
+        .url_schemes(schemes)
+        .rm_tags(["img"])
+        .link_rel(Some("noopener noreferrer"))
+        .clean(&html)
+        .to_string();
+    SafeHtml(clean)
+}
+
+/// Who is asked to acknowledge the policy: everyone who works at the school
+/// (staff, SLT and the head), while active. Governors read it, unasked.
+pub fn is_asked(person: &Person) -> bool {
+    person.active && person.role != Role::Chair
+}
+
+/// Which email is due to someone who has not yet acknowledged the current
+/// version: the ask (0), the reminder after a week (1) or after two (2).
+/// `asked` is `None` when they have not been asked.
+pub fn request_due(asked: Option<(OffsetDateTime, bool, bool)>, now: OffsetDateTime) -> Option<u8> {
+    match asked {
+        None => Some(0),
+        Some((at, false, _)) if now - at >= time::Duration::weeks(1) => Some(1),
+        Some((at, true, false)) if now - at >= time::Duration::weeks(2) => Some(2),
+        _ => None,
+    }
+}
+
+/// "92%": the share that acknowledged, rounded down so that 100% means
+/// everyone; `None` when nobody is asked.
+pub fn percentage(acknowledged: i64, asked: i64) -> Option<i64> {
+    (asked > 0).then(|| acknowledged.clamp(0, asked) * 100 / asked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn every_field_is_checked_and_named() {
+        let errors = NewVersion::parse("  ", "31/12/2026", "").unwrap_err();
+        for field in ["body", "effective_on", "summary"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        assert!(errors.get("effective_on").unwrap().contains("real date"));
+        let errors = NewVersion::parse("Text", "", "First").unwrap_err();
+        assert_eq!(
+            errors.get("effective_on"),
+            Some("Enter the date this version takes effect")
+        );
+        let errors = NewVersion::parse("Text", "2026-02-30", "First").unwrap_err();
+        assert!(errors.get("effective_on").is_some(), "no 30 February");
+        let long = "x".repeat(MAX_BODY_CHARS + 1);
+        assert!(NewVersion::parse(&long, "2026-12-01", "First")
+            .unwrap_err()
+            .get("body")
+            .is_some());
+    }
+
+    #[test]
+    fn a_good_version_is_kept_as_typed_less_the_edges() {
+        let new =
+            NewVersion::parse("# Policy\r\n\r\nText\r\n", " 2026-12-01 ", " First \n").unwrap();
+        assert_eq!(new.body(), "# Policy\n\nText");
+        assert_eq!(new.effective_on(), date!(2026 - 12 - 01));
+        assert_eq!(new.summary(), "First");
+    }
+
+    #[test]
+    fn markdown_is_rendered_with_headings_below_the_page_title() {
+        let html = render_markdown("## Rationale\n\nWe **share** news.\n\n### Aims\n\n- a) one\n");
+        let html = html.as_str();
+        assert!(html.contains("<h2>Rationale</h2>"), "{html}");
+        assert!(html.contains("<h3>Aims</h3>"), "{html}");
+        assert!(html.contains("<strong>share</strong>"), "{html}");
+        assert!(html.contains("<li>a) one</li>"), "{html}");
+        let html = render_markdown("# Top\n\n###### Deep");
+        assert!(html.as_str().contains("<h2>Top</h2>"));
+        assert!(html.as_str().contains("<h6>Deep</h6>"));
+    }
+
+    #[test]
+    fn raw_html_and_script_links_never_become_markup() {
+        let html = render_markdown(
+            "<script>alert(1)</script>\n\nHello <img src=x onerror=alert(2)> there\n\n\
+             [click](javascript:alert(3)) and [ok](https://example.org/) \
+             <a href=\"javascript:alert(4)\">raw</a>\n",
+        );
+        let html = html.as_str();
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        // Markup never links to javascript: (as text, shown as typed, it is harmless).
+        assert!(!html.contains("<a href=\"javascript"), "{html}");
+        assert!(
+            html.contains("&lt;a href="),
+            "raw HTML shown as text: {html}"
+        );
+        assert!(html.contains("&lt;script&gt;"), "shown as typed: {html}");
+        assert!(
+            html.contains("<a href=\"https://example.org/\" rel=\"noopener noreferrer\">ok</a>"),
+            "{html}"
+        );
+        assert!(html.contains(">click</a>"), "the words stay: {html}");
+    }
+
+    #[test]
+    fn asks_then_reminds_after_one_and_two_weeks_then_stops() {
+        let asked = datetime!(2026-11-24 08:00 UTC);
+        let day = time::Duration::days(1);
+        assert_eq!(request_due(None, asked), Some(0));
+        assert_eq!(
+            request_due(Some((asked, false, false)), asked + 6 * day),
+            None
+        );
+        assert_eq!(
+            request_due(Some((asked, false, false)), asked + 7 * day),
+            Some(1)
+        );
+        assert_eq!(
+            request_due(Some((asked, true, false)), asked + 13 * day),
+            None
+        );
+        assert_eq!(
+            request_due(Some((asked, true, false)), asked + 14 * day),
+            Some(2)
+        );
+        assert_eq!(
+            request_due(Some((asked, true, true)), asked + 60 * day),
+            None
+        );
+        // A server down for three weeks sends the first reminder, then the second.
+        assert_eq!(
+            request_due(Some((asked, false, false)), asked + 21 * day),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn the_chair_and_leavers_are_not_asked() {
+        let person = |role, active| Person {
+            id: crate::ids::PersonId::new(),
+            name: "A".into(),
+            email: "a@x.example".into(),
+            role,
+            active,
+            has_password: true,
+            created_at: datetime!(2026-01-01 00:00 UTC),
+            deactivated_at: None,
+        };
+        for role in [Role::Staff, Role::Slt, Role::Headteacher] {
+            assert!(is_asked(&person(role, true)));
+            assert!(!is_asked(&person(role, false)));
+        }
+        assert!(!is_asked(&person(Role::Chair, true)));
+    }
+
+    #[test]
+    fn percentages_round_down_so_all_means_all() {
+        assert_eq!(percentage(13, 14), Some(92));
+        assert_eq!(percentage(14, 14), Some(100));
+        assert_eq!(percentage(0, 14), Some(0));
+        assert_eq!(percentage(0, 0), None);
+    }
+}
