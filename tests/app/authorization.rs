@@ -210,6 +210,24 @@ fn table(
             [ToSignIn, Allowed, Allowed, Allowed, Refused],
         ),
         ("GET", "/policy/1/acknowledgements".into(), head_only),
+        // One's own page; the weekly digest is the head's and the chair's.
+        ("GET", "/me".into(), signed_in),
+        (
+            "POST",
+            "/me/digest".into(),
+            [ToSignIn, Refused, Refused, Allowed, Allowed],
+        ),
+        // The governors' report: the head, SLT and the chair.
+        (
+            "GET",
+            "/reports/governors".into(),
+            [ToSignIn, Refused, Allowed, Allowed, Allowed],
+        ),
+        (
+            "GET",
+            "/reports/governors.csv".into(),
+            [ToSignIn, Refused, Allowed, Allowed, Allowed],
+        ),
     ]
 }
 
