@@ -11,6 +11,7 @@ mod helpers;
 
 mod concerns;
 mod driver;
+mod oversight;
 mod policy;
 
 use custodian::people::domain::Role;
