@@ -5,27 +5,6 @@ use reqwest::StatusCode;
 
 use crate::helpers::{id_from, link_in, TestApp, TestPerson, PASSWORD};
 
-async fn open_account(app: &TestApp, handle: &str) -> String {
-    let response = app
-        .post_form(
-            "/accounts/new",
-            &[
-                ("platform", "facebook"),
-                ("handle", handle),
-                ("profile_url", "https://www.facebook.com/oakfield.example"),
-                ("purpose", "News and events for families"),
-            ],
-        )
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "{:?}",
-        response.text().await
-    );
-    id_from(&response)
-}
-
 async fn give_access(
     app: &TestApp,
     account: &str,
@@ -59,7 +38,7 @@ async fn slt_open_an_account_and_everyone_senior_is_emailed() {
     let app = TestApp::spawn().await;
     let slt = app.sign_in_as(Role::Slt).await;
     let head = app.add_person("Helen Carter", Role::Headteacher);
-    let id = open_account(&app, "Oakfield Primary").await;
+    let id = app.open_account("Oakfield Primary").await;
 
     let (status, html) = app.page(&format!("/accounts/{id}")).await;
     assert_eq!(status, 200);
@@ -132,7 +111,7 @@ async fn a_grant_emails_its_written_record_and_stores_its_message_id() {
     let slt = app.sign_in_as(Role::Slt).await;
     let head = app.add_person("Helen Carter", Role::Headteacher);
     let staff = app.add_person("Tom Reed", Role::Staff);
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     let response = give_access(&app, &account, &staff, "2026-12-19").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let grant = id_from(&response);
@@ -168,7 +147,7 @@ async fn the_grantee_confirms_from_the_email_link() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
     let staff = app.add_person("Tom Reed", Role::Staff);
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     let grant = id_from(&give_access(&app, &account, &staff, "").await);
     let email = app.email_to(&staff.email, "Record of access").await;
     let link = link_in(&email, &app);
@@ -218,7 +197,7 @@ async fn who_may_be_given_access_is_enforced() {
         )
         .unwrap();
     }
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
 
     for refused in [&chair, &leaver] {
         let response = give_access(&app, &account, refused, "").await;
@@ -262,7 +241,7 @@ async fn revoking_emails_everyone_concerned_and_puts_the_account_into_password_c
     let slt = app.sign_in_as(Role::Slt).await;
     let head = app.add_person("Helen Carter", Role::Headteacher);
     let staff = app.add_person("Tom Reed", Role::Staff);
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     let grant = id_from(&give_access(&app, &account, &staff, "").await);
 
     let no_reason = app
@@ -302,7 +281,7 @@ async fn revoking_emails_everyone_concerned_and_puts_the_account_into_password_c
 async fn a_password_change_cannot_be_recorded_in_the_future_or_by_a_non_custodian() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     let future = app
         .post_form(
             &format!("/accounts/{account}/password-changed"),
@@ -334,7 +313,7 @@ async fn a_grant_ends_by_itself_after_its_end_date() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
     let staff = app.add_person("Tom Reed", Role::Staff);
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     give_access(&app, &account, &staff, "2026-11-25").await;
     app.email_to(&staff.email, "Record of access").await;
 
@@ -354,7 +333,7 @@ async fn a_leaver_loses_access_and_the_account_needs_a_new_password() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;
     let staff = app.add_person("Tom Reed", Role::Staff);
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     give_access(&app, &account, &staff, "").await;
     app.post_form(&format!("/people/{}/deactivate", staff.id), &[])
         .await;
@@ -376,7 +355,7 @@ async fn closing_an_account_ends_every_grant_on_it() {
     app.sign_in_as(Role::Slt).await;
     let tom = app.add_person("Tom Reed", Role::Staff);
     let amira = app.add_person("Amira Hussain", Role::Staff);
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     give_access(&app, &account, &tom, "").await;
     give_access(&app, &account, &amira, "").await;
     let response = app
@@ -405,7 +384,7 @@ async fn closing_an_account_ends_every_grant_on_it() {
 async fn the_last_active_custodian_cannot_be_removed_and_a_leaving_one_flags_the_account() {
     let app = TestApp::spawn().await;
     let slt = app.sign_in_as(Role::Headteacher).await;
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     let response = app
         .post_form(
             &format!("/accounts/{account}/custodians/{}/remove", slt.id),
@@ -444,7 +423,7 @@ async fn an_access_review_keeps_or_revokes_each_live_grant() {
     app.sign_in_as(Role::Slt).await;
     let tom = app.add_person("Tom Reed", Role::Staff);
     let amira = app.add_person("Amira Hussain", Role::Staff);
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     let keep = id_from(&give_access(&app, &account, &tom, "").await);
     let drop = id_from(&give_access(&app, &account, &amira, "").await);
 
@@ -494,7 +473,7 @@ async fn staff_see_the_register_and_their_own_access_but_nothing_more() {
     app.sign_in_as(Role::Slt).await;
     let tom = app.add_person("Tom Reed", Role::Staff);
     let amira = app.add_person("Amira Hussain", Role::Staff);
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     give_access(&app, &account, &tom, "2026-12-19").await;
     give_access(&app, &account, &amira, "").await;
 
@@ -529,7 +508,7 @@ async fn the_register_and_an_accounts_history_export_as_csv() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
     let tom = app.add_person("Tom Reed", Role::Staff);
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     give_access(&app, &account, &tom, "").await;
     let csv = app.get("/accounts/export.csv").await;
     assert_eq!(

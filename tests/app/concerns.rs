@@ -7,22 +7,12 @@ use diesel::prelude::*;
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 
-use crate::helpers::{csrf_in, id_from, link_in, TestApp, TestPerson, Visitor, PASSWORD};
+use crate::helpers::{csrf_in, id_from, link_in, TestApp, Visitor, PASSWORD};
 
 const SEEN: &str = "A parent posted a photograph of the Year 2 trip";
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-
-async fn signed_in(app: &TestApp, name: &str, role: Role) -> (TestPerson, Visitor) {
-    let person = app.add_person(name, role);
-    let browser = TestApp::spawn_client(app);
-    assert_eq!(
-        browser.sign_in(&person.email, PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    (person, browser)
-}
 
 /// Raises a concern as the browser's form does, with files.
 async fn raise(
@@ -100,7 +90,7 @@ fn audit_text(app: &TestApp) -> String {
 async fn a_concern_reaches_the_head_and_the_raiser_with_no_details_in_any_email() {
     let app = TestApp::spawn().await;
     let head = app.sign_in_as(Role::Headteacher).await;
-    let (tom, tom_browser) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (tom, tom_browser) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let response = raise(&tom_browser, &about_other(), &[("trip.png", PNG)]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let id = id_from(&response);
@@ -137,10 +127,10 @@ async fn a_concern_reaches_the_head_and_the_raiser_with_no_details_in_any_email(
 async fn only_the_reviewer_and_the_raiser_see_a_concern_and_every_look_is_listed() {
     let app = TestApp::spawn().await;
     let _head = app.sign_in_as(Role::Headteacher).await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
-    let (sam, sam_browser) = signed_in(&app, "Sam Jones", Role::Slt).await;
-    let (_, chair) = signed_in(&app, "Margaret Ellis", Role::Chair).await;
-    let (_, other) = signed_in(&app, "Ann Other", Role::Staff).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
+    let (sam, sam_browser) = app.person_signed_in("Sam Jones", Role::Slt).await;
+    let (_, chair) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
+    let (_, other) = app.person_signed_in("Ann Other", Role::Staff).await;
     let sam_id = sam.id.to_string();
     let fields = vec![
         ("about", "staff"),
@@ -216,8 +206,8 @@ async fn only_the_reviewer_and_the_raiser_see_a_concern_and_every_look_is_listed
 async fn a_concern_about_the_head_goes_to_the_chair_and_the_head_sees_no_trace() {
     let app = TestApp::spawn().await;
     let head = app.sign_in_as(Role::Headteacher).await;
-    let (chair, chair_browser) = signed_in(&app, "Margaret Ellis", Role::Chair).await;
-    let (tom, tom_browser) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (chair, chair_browser) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
+    let (tom, tom_browser) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let response = raise(&tom_browser, &about_head(), &[("shot.png", PNG)]).await;
     let id = id_from(&response);
 
@@ -278,8 +268,8 @@ async fn a_concern_about_the_head_and_the_chair_points_to_the_lado_and_says_so()
     })
     .await;
     let _head = app.sign_in_as(Role::Headteacher).await;
-    let (chair, chair_browser) = signed_in(&app, "Margaret Ellis", Role::Chair).await;
-    let (tom, tom_browser) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (chair, chair_browser) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
+    let (tom, tom_browser) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let mut fields = about_head();
     fields.push(("implicates_chair", "yes"));
     let response = raise(&tom_browser, &fields, &[]).await;
@@ -313,7 +303,7 @@ async fn a_concern_about_the_head_and_the_chair_points_to_the_lado_and_says_so()
 async fn bad_evidence_is_refused_beside_the_field_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
     let _head = app.sign_in_as(Role::Headteacher).await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
 
     let too_large = vec![0x89u8; 10 * 1024 * 1024 + 1];
     let html_as_png: &[u8] = b"<html><script>alert(1)</script></html>";
@@ -363,7 +353,7 @@ async fn bad_evidence_is_refused_beside_the_field_and_nothing_is_stored() {
 async fn an_allegation_runs_to_a_kcsie_outcome_and_the_raiser_hears_only_that() {
     let app = TestApp::spawn().await;
     let head = app.sign_in_as(Role::Headteacher).await;
-    let (tom, tom_browser) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (tom, tom_browser) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let id = id_from(&raise(&tom_browser, &about_other(), &[]).await);
     let page = format!("/concerns/{id}");
     let post = |path: &'static str, fields: Vec<(&'static str, &'static str)>| {
@@ -489,7 +479,7 @@ async fn an_allegation_runs_to_a_kcsie_outcome_and_the_raiser_hears_only_that() 
 async fn what_was_raised_and_the_timeline_cannot_be_changed_even_behind_the_app() {
     let app = TestApp::spawn().await;
     let _head = app.sign_in_as(Role::Headteacher).await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let id = id_from(&raise(&tom, &about_other(), &[("a.png", PNG)]).await);
     app.post_form(
         &format!("/concerns/{id}/notes"),

@@ -3,7 +3,7 @@
 use custodian::people::domain::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{id_from, link_in, Smtp, TestApp, TestPerson, Visitor, PASSWORD};
+use crate::helpers::{id_from, link_in, Smtp, TestApp, Visitor, PASSWORD};
 
 const FAMILY: &str = "Jordan Whitfield";
 
@@ -33,21 +33,11 @@ async fn declare(who: &Visitor, class: &str) -> String {
     id_from(&response)
 }
 
-async fn signed_in(app: &TestApp, name: &str, role: Role) -> (TestPerson, Visitor) {
-    let person = app.add_person(name, role);
-    let browser = TestApp::spawn_client(app);
-    assert_eq!(
-        browser.sign_in(&person.email, PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    (person, browser)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_declaration_goes_to_the_head_with_no_details_in_the_email() {
     let app = TestApp::spawn().await;
     let head = app.sign_in_as(Role::Headteacher).await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let id = declare(&tom, "Year 4").await;
 
     let email = app
@@ -74,7 +64,7 @@ async fn a_declaration_goes_to_the_head_with_no_details_in_the_email() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_field_is_checked_and_entries_are_kept() {
     let app = TestApp::spawn().await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let response = tom
         .post_form(
             "/declarations/new",
@@ -104,7 +94,7 @@ async fn every_field_is_checked_and_entries_are_kept() {
 async fn only_the_declarant_and_the_reviewer_see_a_declaration() {
     let app = TestApp::spawn().await;
     app.add_person("Helen Carter", Role::Headteacher);
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let id = declare(&tom, "Year 4").await;
     let path = format!("/declarations/{id}");
     for (name, role) in [
@@ -112,12 +102,12 @@ async fn only_the_declarant_and_the_reviewer_see_a_declaration() {
         ("Amira Hussain", Role::Staff),
         ("Margaret Ellis", Role::Chair),
     ] {
-        let (_, other) = signed_in(&app, name, role).await;
+        let (_, other) = app.person_signed_in(name, role).await;
         let response = other.get(&path).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{name}");
         assert!(!response.text().await.unwrap().contains(FAMILY));
     }
-    let (_, deputy) = signed_in(&app, "Priya Shah", Role::Slt).await;
+    let (_, deputy) = app.person_signed_in("Priya Shah", Role::Slt).await;
     assert_eq!(
         deputy.get("/declarations/review").await.status(),
         StatusCode::FORBIDDEN
@@ -135,9 +125,11 @@ async fn only_the_declarant_and_the_reviewer_see_a_declaration() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_heads_own_declaration_goes_to_the_chair_and_no_one_else() {
     let app = TestApp::spawn().await;
-    let (_, head) = signed_in(&app, "Helen Carter", Role::Headteacher).await;
-    let (chair, chair_browser) = signed_in(&app, "Margaret Ellis", Role::Chair).await;
-    let (_, deputy) = signed_in(&app, "David Okafor", Role::Slt).await;
+    let (_, head) = app
+        .person_signed_in("Helen Carter", Role::Headteacher)
+        .await;
+    let (chair, chair_browser) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
+    let (_, deputy) = app.person_signed_in("David Okafor", Role::Slt).await;
     let id = declare(&head, "Year 2").await;
     app.email_to(&chair.email, "A declaration awaits your review")
         .await;
@@ -173,7 +165,7 @@ async fn the_heads_own_declaration_goes_to_the_chair_and_no_one_else() {
 async fn returned_for_detail_updated_and_acknowledged_with_every_version_kept() {
     let app = TestApp::spawn().await;
     let head = app.sign_in_as(Role::Headteacher).await;
-    let (tom_person, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (tom_person, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let id = declare(&tom, "Year 4").await;
     let path = format!("/declarations/{id}");
 
@@ -266,7 +258,7 @@ async fn returned_for_detail_updated_and_acknowledged_with_every_version_kept() 
 async fn the_audit_log_names_the_declaration_never_its_content() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
     declare(&tom, "Year 4").await;
     let csv = app.get("/audit/export.csv").await.text().await.unwrap();
     assert!(csv.contains("declaration.submitted"));
@@ -280,7 +272,7 @@ async fn the_audit_log_names_the_declaration_never_its_content() {
 async fn a_declaration_that_no_longer_applies_is_ended_with_a_date() {
     let app = TestApp::spawn().await;
     app.add_person("Helen Carter", Role::Headteacher);
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let id = declare(&tom, "Year 6").await;
     let path = format!("/declarations/{id}");
     let future = tom
@@ -309,8 +301,8 @@ async fn a_declaration_that_no_longer_applies_is_ended_with_a_date() {
 async fn a_nil_return_and_reconfirmations_are_kept_as_history() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
-    let (_, amira) = signed_in(&app, "Amira Hussain", Role::Staff).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
+    let (_, amira) = app.person_signed_in("Amira Hussain", Role::Staff).await;
     app.add_person("Sam Fletcher", Role::Staff);
 
     let response = tom.post_form("/declarations/nil-return", &[]).await;

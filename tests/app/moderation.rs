@@ -7,35 +7,9 @@ use custodian::people::domain::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{id_from, TestApp, TestPerson, Visitor, PASSWORD};
+use crate::helpers::{id_from, TestApp, TestPerson};
 
 const NOTE: &str = "Swearing under the photo of the Christmas fair";
-
-async fn open_account(app: &TestApp, handle: &str) -> String {
-    let response = app
-        .post_form(
-            "/accounts/new",
-            &[
-                ("platform", "facebook"),
-                ("handle", handle),
-                ("profile_url", "https://www.facebook.com/oakfield.example"),
-                ("purpose", "News and events for families"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    id_from(&response)
-}
-
-async fn signed_in(app: &TestApp, name: &str, role: Role) -> (TestPerson, Visitor) {
-    let person = app.add_person(name, role);
-    let browser = TestApp::spawn_client(app);
-    assert_eq!(
-        browser.sign_in(&person.email, PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    (person, browser)
-}
 
 fn log(account: &str) -> String {
     format!("/accounts/{account}/moderation")
@@ -79,7 +53,7 @@ fn audit_text(app: &TestApp) -> String {
 async fn slt_record_an_action_and_see_it_in_the_log_and_on_the_account_page() {
     let app = TestApp::spawn().await;
     let slt = app.sign_in_as(Role::Slt).await;
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
 
     let (status, html) = app.page(&log(&account)).await;
     assert_eq!(status, StatusCode::OK);
@@ -134,9 +108,9 @@ async fn slt_record_an_action_and_see_it_in_the_log_and_on_the_account_page() {
 async fn staff_record_only_on_an_account_they_hold_a_live_grant_on() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
-    let ours = open_account(&app, "Oakfield Primary").await;
-    let other = open_account(&app, "Oakfield PTA").await;
-    let (staff, browser) = signed_in(&app, "Tom Reed", Role::Staff).await;
+    let ours = app.open_account("Oakfield Primary").await;
+    let other = app.open_account("Oakfield PTA").await;
+    let (staff, browser) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let response = app
         .post_form(
             &format!("/accounts/{ours}/grants/new"),
@@ -207,7 +181,7 @@ async fn staff_record_only_on_an_account_they_hold_a_live_grant_on() {
 async fn the_chair_and_staff_without_a_grant_are_refused_and_the_head_is_not() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     let response = app
         .post_form(
             &log(&account),
@@ -222,7 +196,7 @@ async fn the_chair_and_staff_without_a_grant_are_refused_and_the_head_is_not() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     for (name, role) in [("Margaret Ellis", Role::Chair), ("Tom Reed", Role::Staff)] {
-        let (_, browser) = signed_in(&app, name, role).await;
+        let (_, browser) = app.person_signed_in(name, role).await;
         assert_eq!(browser.get(&log(&account)).await.status(), 403, "{role:?}");
         assert_eq!(
             browser
@@ -245,7 +219,9 @@ async fn the_chair_and_staff_without_a_grant_are_refused_and_the_head_is_not() {
         assert!(!html.contains(NOTE), "{role:?}");
     }
 
-    let (_, head) = signed_in(&app, "Helen Carter", Role::Headteacher).await;
+    let (_, head) = app
+        .person_signed_in("Helen Carter", Role::Headteacher)
+        .await;
     let (status, html) = head.page(&log(&account)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(NOTE) && html.contains("Photographs of children"));
@@ -268,7 +244,7 @@ async fn the_chair_and_staff_without_a_grant_are_refused_and_the_head_is_not() {
 async fn the_log_filters_by_what_why_and_when_and_the_csv_has_the_same_rows() {
     let app = TestApp::spawn().await;
     let slt = app.sign_in_as(Role::Slt).await;
-    let account = open_account(&app, "@Oakfield Primary").await;
+    let account = app.open_account("@Oakfield Primary").await;
     let advert = "Selling sunglasses in the replies";
     let swearing = "Swearing under the fair photo";
     let formula = "=HYPERLINK(1) in a reply";
@@ -367,7 +343,7 @@ async fn the_log_filters_by_what_why_and_when_and_the_csv_has_the_same_rows() {
 async fn bad_input_is_named_beside_each_field_with_the_entries_kept_and_nothing_stored() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
 
     let response = app
         .post_form(
@@ -446,7 +422,7 @@ async fn bad_input_is_named_beside_each_field_with_the_entries_kept_and_nothing_
 async fn a_closed_account_keeps_its_log_readable_but_takes_no_new_entries() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Slt).await;
-    let account = open_account(&app, "Oakfield Primary").await;
+    let account = app.open_account("Oakfield Primary").await;
     app.post_form(
         &log(&account),
         &action("follower_blocked", "2026-11-20", "advertising", NOTE),

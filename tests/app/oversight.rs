@@ -5,7 +5,7 @@
 use custodian::people::domain::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{id_from, ReceivedEmail, Smtp, TestApp, TestPerson, Visitor, PASSWORD};
+use crate::helpers::{id_from, ReceivedEmail, Smtp, TestApp, Visitor, PASSWORD};
 
 /// Waits until `n` received emails match, and returns them.
 async fn wait_for_matching(
@@ -32,16 +32,6 @@ async fn wait_for_matching(
         .map(|m| (m.to, m.subject))
         .collect();
     panic!("fewer than {n} matching emails: {all:?}");
-}
-
-async fn signed_in(app: &TestApp, name: &str, role: Role) -> (TestPerson, Visitor) {
-    let person = app.add_person(name, role);
-    let browser = TestApp::spawn_client(app);
-    assert_eq!(
-        browser.sign_in(&person.email, PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    (person, browser)
 }
 
 /// The "What needs you" part of the home page.
@@ -76,8 +66,8 @@ async fn declare(who: &Visitor) -> String {
 async fn each_home_page_lists_what_needs_that_person_and_links_to_it() {
     let app = TestApp::spawn().await;
     let _head = app.sign_in_as(Role::Headteacher).await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
-    let (_, chair) = signed_in(&app, "Margaret Ellis", Role::Chair).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
+    let (_, chair) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
 
     // A member of staff owes this year's answer on declarations.
     let (_, home) = tom.page("/").await;
@@ -205,8 +195,8 @@ fn to_monday_seven(app: &TestApp) {
 async fn the_head_gets_a_weekly_digest_on_monday_morning_once() {
     let app = TestApp::spawn_configured(Smtp::Running, |s| s.send_digests = true).await;
     let head = app.sign_in_as(Role::Headteacher).await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
-    let (chair, chair_browser) = signed_in(&app, "Margaret Ellis", Role::Chair).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
+    let (chair, chair_browser) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
     // Last Monday's digest (of the week before the test) goes at once.
     let first = app.email_to(&head.email, "weekly Custodian digest").await;
     assert!(
@@ -282,8 +272,8 @@ async fn the_head_gets_a_weekly_digest_on_monday_morning_once() {
 async fn the_report_is_for_the_head_slt_and_chair_and_downloads_as_csv() {
     let app = TestApp::spawn().await;
     let _head = app.sign_in_as(Role::Headteacher).await;
-    let (_, tom) = signed_in(&app, "Tom Reed", Role::Staff).await;
-    let (_, chair) = signed_in(&app, "Margaret Ellis", Role::Chair).await;
+    let (_, tom) = app.person_signed_in("Tom Reed", Role::Staff).await;
+    let (_, chair) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
     declare(&tom).await;
 
     let (status, html) = app.page("/reports/governors").await;

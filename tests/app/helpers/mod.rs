@@ -257,6 +257,41 @@ impl TestApp {
         person
     }
 
+    /// Adds a person with this role and a new browser signed in as them.
+    pub async fn person_signed_in(&self, name: &str, role: Role) -> (TestPerson, Visitor) {
+        let person = self.add_person(name, role);
+        let browser = Self::spawn_client(self);
+        assert_eq!(
+            browser.sign_in(&person.email, PASSWORD).await.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in as {name}"
+        );
+        (person, browser)
+    }
+
+    /// Opens a Facebook account through the form, as this client (SLT or
+    /// the head); returns its id.
+    pub async fn open_account(&self, handle: &str) -> String {
+        let response = self
+            .post_form(
+                "/accounts/new",
+                &[
+                    ("platform", "facebook"),
+                    ("handle", handle),
+                    ("profile_url", "https://www.facebook.com/oakfield.example"),
+                    ("purpose", "News and events for families"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{:?}",
+            response.text().await
+        );
+        id_from(&response)
+    }
+
     /// Waits for an email to `address` matching `subject_part`.
     pub async fn email_to(&self, address: &str, subject_part: &str) -> ReceivedEmail {
         self.mail
