@@ -41,6 +41,7 @@ pub fn receipt(
     reviewer: Reviewer,
     reference: &str,
     lado_contact: &str,
+    nobody_to_review: bool,
     link: String,
 ) -> Email {
     let mut paragraphs = vec![match reviewer {
@@ -55,6 +56,13 @@ pub fn receipt(
             reviewer.label()
         ),
     }];
+    if nobody_to_review {
+        paragraphs.push(format!(
+            "Nobody holds the role of {} in Custodian at the moment, so nobody has been \
+             told. Raise it directly with {lado_contact}.",
+            reviewer.label()
+        ));
+    }
     paragraphs.push(
         "If a child is at risk, speak to the Designated Safeguarding Lead now, under the \
          safeguarding policy."

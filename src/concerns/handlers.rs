@@ -255,6 +255,23 @@ pub async fn new_post(
         .db
         .run(move |conn| service::raise(conn, &ctx, &raiser, new, files))
         .await?;
+    let reviewer = concern.reviewer;
+    if reviewer != Reviewer::Lado
+        && !state
+            .db
+            .run(move |conn| service::has_reviewer(conn, reviewer))
+            .await?
+    {
+        FlashMessage::warning(format!(
+            "Concern {} is recorded, but nobody holds the role of {} in Custodian at the \
+             moment, so nobody has been told. Raise it directly with {}.",
+            concern.reference(),
+            reviewer.label(),
+            state.settings.lado_contact
+        ))
+        .send();
+        return Ok(see_other(&urls::concern(concern.id)));
+    }
     let message = match concern.reviewer {
         Reviewer::Lado => format!(
             "Concern {} is recorded. It involves both the headteacher and the chair of \

@@ -193,8 +193,11 @@ pub fn raise(
             )?;
         }
         let link = ctx.settings.link(&urls::concern(id));
+        let mut nobody_to_review = false;
         if let Some(role) = reviewer.role() {
-            for to in recipients(conn, role)? {
+            let reviewers = recipients(conn, role)?;
+            nobody_to_review = reviewers.is_empty();
+            for to in reviewers {
                 mail::enqueue(
                     conn,
                     ctx.clock.as_ref(),
@@ -212,10 +215,19 @@ pub fn raise(
                 reviewer,
                 &reference,
                 &ctx.settings.lado_contact,
+                nobody_to_review,
                 link,
             ),
         )?;
         Ok(concern)
+    })
+}
+
+/// Whether anyone active holds the role that reviews these concerns.
+pub fn has_reviewer(conn: &mut DbConnection, reviewer: Reviewer) -> Result<bool, AppError> {
+    Ok(match reviewer.role() {
+        Some(role) => !people_store::list_active_with_roles(conn, &[role])?.is_empty(),
+        None => false,
     })
 }
 

@@ -505,3 +505,24 @@ async fn what_was_raised_and_the_timeline_cannot_be_changed_even_behind_the_app(
     let (_, html) = app.page(&format!("/concerns/{id}")).await;
     assert!(html.contains(SEEN) && html.contains("First note"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_chair_a_concern_about_the_head_says_nobody_was_told_and_where_to_go() {
+    let app = TestApp::spawn_configured(crate::helpers::Smtp::Running, |s| {
+        s.lado_contact = "the Oakshire LADO, 01632 960000".into();
+    })
+    .await;
+    let _head = app.sign_in_as(Role::Headteacher).await;
+    let (tom, tom_browser) = app.person_signed_in("Tom Reed", Role::Staff).await;
+    let response = raise(&tom_browser, &about_head(), &[]).await;
+    let id = id_from(&response);
+    let (_, html) = tom_browser.page(&format!("/concerns/{id}")).await;
+    assert!(html.contains("nobody holds the role of the chair of governors"));
+    assert!(html.contains("the Oakshire LADO, 01632 960000"));
+    let receipt = app
+        .email_to(&tom.email, "Your concern has been received")
+        .await;
+    assert!(receipt
+        .text
+        .contains("Nobody holds the role of the chair of governors"));
+}
