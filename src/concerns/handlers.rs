@@ -107,7 +107,7 @@ pub async fn home_get(
         .db
         .run(move |conn| {
             let open = match reviewer {
-                Some(r) => Some(store::count_open_for(conn, r)?),
+                Some(r) => Some(store::count_open(conn, r, id, None)?),
                 None => None,
             };
             Ok((store::list_raised_by(conn, id)?, open))

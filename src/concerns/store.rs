@@ -256,13 +256,31 @@ pub fn list_for_reviewer(
         .collect()
 }
 
-/// Open concerns awaiting a reviewer: for home-page counts.
-pub fn count_open_for(conn: &mut DbConnection, reviewer: Reviewer) -> Result<i64, AppError> {
-    Ok(concern_cases::table
+/// How many concerns are open for a reviewer, never counting those about
+/// the reader; with `overdue_at`, only allegations whose LADO referral was
+/// due before then and is not recorded. For home-page counts.
+pub fn count_open(
+    conn: &mut DbConnection,
+    reviewer: Reviewer,
+    reader: PersonId,
+    overdue_at: Option<PrimitiveDateTime>,
+) -> Result<i64, AppError> {
+    let mut query = concern_cases::table
+        .inner_join(concerns::table)
         .filter(concern_cases::reviewer_role.eq(reviewer.as_str()))
         .filter(concern_cases::status.eq_any([Status::Open.as_str(), Status::UnderReview.as_str()]))
-        .count()
-        .get_result(conn)?)
+        .filter(
+            concerns::about_person_id
+                .is_null()
+                .or(concerns::about_person_id.ne(reader.to_string())),
+        )
+        .into_boxed();
+    if let Some(at) = overdue_at {
+        query = query
+            .filter(concern_cases::lado_due_at.lt(at))
+            .filter(concern_cases::lado_referred_on.is_null());
+    }
+    Ok(query.count().get_result(conn)?)
 }
 
 pub fn list_entries(conn: &mut DbConnection, id: ConcernId) -> Result<Vec<EntryRow>, AppError> {

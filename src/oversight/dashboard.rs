@@ -104,15 +104,9 @@ pub fn needs(
             urls::DECLARATIONS_REVIEW,
         ));
         // SECURITY: never counts a concern about the reader themselves.
-        let open = crate::concerns::store::list_for_reviewer(conn, reviewer, false, 1_000)?;
-        let open: Vec<_> = open
-            .into_iter()
-            .filter(|c| c.about_person != Some(me.id))
-            .collect();
-        let overdue = open
-            .iter()
-            .filter(|c| c.lado_referral_due().is_some_and(|d| d < now))
-            .count() as i64;
+        use crate::concerns::store::count_open;
+        let open = count_open(conn, reviewer, me.id, None)?;
+        let overdue = count_open(conn, reviewer, me.id, Some(crate::clock::to_row(now)))?;
         found.extend(urgent(need(
             overdue,
             "1 allegation is overdue for referral to the LADO",
@@ -127,7 +121,7 @@ pub fn needs(
         } else {
             ("1 open concern", "{n} open concerns")
         };
-        found.extend(need(open.len() as i64, one, many, urls::CONCERNS_REVIEW));
+        found.extend(need(open, one, many, urls::CONCERNS_REVIEW));
     }
     found.sort_by_key(|n| !n.urgent);
     Ok(found)

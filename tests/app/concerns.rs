@@ -396,6 +396,9 @@ async fn an_allegation_runs_to_a_kcsie_outcome_and_the_raiser_hears_only_that() 
     tom_browser.sign_in(&tom.email, PASSWORD).await;
     let (_, queue) = app.page("/concerns/review").await;
     assert!(queue.contains("Overdue"), "{queue}");
+    let (_, home) = app.page("/").await;
+    assert!(home.contains("1 allegation is overdue for referral to the LADO"));
+    assert!(home.contains("1 open concern"));
 
     // A non-KCSIE outcome and an unreferred allegation cannot close.
     let response = post(
@@ -431,6 +434,8 @@ async fn an_allegation_runs_to_a_kcsie_outcome_and_the_raiser_hears_only_that() 
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, queue) = app.page("/concerns/review").await;
     assert!(!queue.contains("Overdue"));
+    let (_, home) = app.page("/").await;
+    assert!(!home.contains("overdue for referral"));
     let response = post(
         "close",
         vec![("outcome", "advice_given"), ("summary", "No evidence")],
