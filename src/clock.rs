@@ -2,7 +2,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
+use time_tz::{PrimitiveDateTimeExt, Tz};
 
 /// Tells the time in UTC, to the microsecond (what both databases keep, so a
 /// stored time reads back exactly as it was hashed).
@@ -22,6 +23,31 @@ pub fn to_row(t: OffsetDateTime) -> PrimitiveDateTime {
 
 pub fn from_row(t: PrimitiveDateTime) -> OffsetDateTime {
     t.assume_utc()
+}
+
+/// A date as a date field sends it: "2026-11-24".
+pub fn parse_date(raw: &str) -> Option<Date> {
+    Date::parse(
+        raw.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
+/// When a local date and time at the school happen: the earlier of an hour
+/// the clocks go back through, and UTC for one they skip.
+pub fn local_instant(date: Date, at: Time, zone: &Tz) -> OffsetDateTime {
+    let local = date.with_time(at);
+    local
+        .assume_timezone(zone)
+        .take_first()
+        .unwrap_or_else(|| local.assume_utc())
+}
+
+/// Midnight at the start of a local date, as rows store it: the start of a
+/// filter's "from" day.
+pub fn local_midnight_row(date: Date, zone: &Tz) -> PrimitiveDateTime {
+    to_row(local_instant(date, Time::MIDNIGHT, zone))
 }
 
 fn truncate_to_micros(t: OffsetDateTime) -> OffsetDateTime {

@@ -1,6 +1,7 @@
 //! Official accounts and grants of their logins: the types and the rules of
 //! clause j, with no I/O.
 
+use crate::clock::parse_date;
 use time::{Date, OffsetDateTime};
 
 use crate::error::FormErrors;
@@ -238,14 +239,6 @@ impl Grant {
     pub fn is_live(&self) -> bool {
         self.ended_at.is_none()
     }
-}
-
-fn parse_date(raw: &str) -> Option<Date> {
-    Date::parse(
-        raw.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
 }
 
 fn required_text(

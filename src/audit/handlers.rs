@@ -7,19 +7,17 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use time::{Date, PrimitiveDateTime, Time};
-use time_tz::{PrimitiveDateTimeExt, Tz};
+use time_tz::Tz;
 
 use super::domain::{Action, Actor};
 use super::service;
-use super::store::{self, EventFilter, EventRow};
+use super::store::{self, EventFilter};
 use super::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::auth::current::CurrentPerson;
-use crate::clock::{from_row, to_row};
-use crate::concerns::domain::{Reviewer, HIDDEN_FROM_HEAD};
+use crate::clock::{from_row, local_midnight_row, parse_date};
 use crate::error::{AppError, FormErrors};
-use crate::people::domain::{Person, Role};
+use crate::people::domain::Role;
 use crate::people::store as people_store;
 use crate::startup::AppState;
 use crate::web::layout::PageContext;
@@ -65,35 +63,13 @@ fn require_reader(me: &CurrentPerson) -> Result<(), AppError> {
     )
 }
 
-fn local_midnight(date: Date, zone: &Tz) -> PrimitiveDateTime {
-    let local = PrimitiveDateTime::new(date, Time::MIDNIGHT);
-    to_row(
-        local
-            .assume_timezone(zone)
-            .take_first()
-            .unwrap_or_else(|| local.assume_utc()),
-    )
-}
-
-fn parse_date(raw: &str) -> Option<Date> {
-    Date::parse(
-        raw,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
-}
-
 /// The filter the query asks for, and any field it could not read.
 fn build_filter(
     query: &AuditQuery,
     zone: &Tz,
-    heads: Option<Vec<String>>,
+    mut filter: EventFilter,
 ) -> (EventFilter, FormErrors) {
     let mut errors = FormErrors::new();
-    let mut filter = EventFilter {
-        subject_ids: heads,
-        ..EventFilter::default()
-    };
     if !query.person.is_empty() {
         filter.actor_id = Some(query.person.clone());
     }
@@ -109,71 +85,14 @@ fn build_filter(
             continue;
         }
         match parse_date(raw) {
-            Some(date) if field == "from" => filter.from = Some(local_midnight(date, zone)),
+            Some(date) if field == "from" => filter.from = Some(local_midnight_row(date, zone)),
             Some(date) => {
-                filter.until = date.next_day().map(|d| local_midnight(d, zone));
+                filter.until = date.next_day().map(|d| local_midnight_row(d, zone));
             }
             None => errors.add(field, "Enter a date like 2026-11-24"),
         }
     }
     (filter, errors)
-}
-
-/// For the chair: the ids of everyone who is or was headteacher.
-fn head_scope(me: &CurrentPerson, people: &[Person]) -> Option<Vec<String>> {
-    heads_for(me.role, people)
-}
-
-/// For the chair, whose log is what concerns the head: everyone who is or
-/// was headteacher. `None` (no narrowing) for the head.
-pub(crate) fn heads_for(role: Role, people: &[Person]) -> Option<Vec<String>> {
-    (role == Role::Chair).then(|| {
-        people
-            .iter()
-            .filter(|p| p.role == Role::Headteacher)
-            .map(|p| p.id.to_string())
-            .collect()
-    })
-}
-
-/// SECURITY: the head never sees events about a concern about the head,
-/// nor one sent straight to the LADO; the chair sees the first (they review
-/// them) but not the second.
-fn seal_concerns(me: &CurrentPerson, filter: &mut EventFilter) {
-    seal_concerns_for(me.role, filter)
-}
-
-pub(crate) fn seal_concerns_for(role: Role, filter: &mut EventFilter) {
-    match role {
-        Role::Headteacher => {
-            filter.hidden_subject_types = HIDDEN_FROM_HEAD.iter().map(|t| (*t).into()).collect();
-        }
-        Role::Chair => {
-            filter.also_subject_type = Some(Reviewer::Chair.subject_kind().into());
-            filter.hidden_subject_types = vec![Reviewer::Lado.subject_kind().into()];
-        }
-        _ => {}
-    }
-}
-
-pub(crate) fn actor_name(row: &EventRow, names: &HashMap<String, String>) -> String {
-    match (row.actor_kind.as_str(), &row.actor_id) {
-        ("person", Some(id)) => names.get(id).cloned().unwrap_or_else(|| "A person".into()),
-        ("cli", _) => "Command line".into(),
-        _ => "Custodian".into(),
-    }
-}
-
-pub(crate) fn subject_link(row: &EventRow) -> Option<String> {
-    match row.subject_type.as_str() {
-        "person" => Some(urls::person(&row.subject_id)),
-        "email" => Some(urls::email(&row.subject_id)),
-        "account" => Some(urls::account(&row.subject_id)),
-        "declaration" => Some(urls::declaration(&row.subject_id)),
-        "policy" => Some(urls::policy_version(&row.subject_id)),
-        "concern" | "head_concern" | "lado_concern" => Some(urls::concern(&row.subject_id)),
-        _ => None,
-    }
 }
 
 pub async fn list_get(
@@ -186,8 +105,7 @@ pub async fn list_get(
     let query = query.into_inner();
     let zone = state.settings.time_zone;
     let people = state.db.run(people_store::list_people).await?;
-    let (mut filter, errors) = build_filter(&query, zone, head_scope(&me, &people));
-    seal_concerns(&me, &mut filter);
+    let (filter, errors) = build_filter(&query, zone, EventFilter::for_reader(me.role, &people));
     let before = query.before.clone();
     let (rows, last) = state
         .db
@@ -278,8 +196,7 @@ pub async fn export_get(
     require_reader(&me)?;
     let zone = state.settings.time_zone;
     let people = state.db.run(people_store::list_people).await?;
-    let (mut filter, _) = build_filter(&query, zone, head_scope(&me, &people));
-    seal_concerns(&me, &mut filter);
+    let (filter, _) = build_filter(&query, zone, EventFilter::for_reader(me.role, &people));
     let names: HashMap<String, String> = people
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))

@@ -3,9 +3,11 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
+use crate::concerns::domain::{Reviewer, HIDDEN_FROM_HEAD};
 use crate::db::schema::{audit_events, audit_head, audit_verifications};
 use crate::db::DbConnection;
 use crate::error::AppError;
+use crate::people::domain::{Person, Role};
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = audit_events)]
@@ -105,6 +107,36 @@ pub fn seq_of(conn: &mut DbConnection, id: &str) -> Result<Option<i64>, AppError
         .select(audit_events::seq)
         .first(conn)
         .optional()?)
+}
+
+impl EventFilter {
+    /// What a reader of the log may see. The chair sees what concerns the
+    /// head: events by or about anyone who is or was headteacher, and the
+    /// concerns about the head they review.
+    ///
+    /// SECURITY: the head never sees events about a concern about the head,
+    /// nor about one sent straight to the LADO; the chair not the latter.
+    pub fn for_reader(role: Role, people: &[Person]) -> Self {
+        match role {
+            Role::Headteacher => EventFilter {
+                hidden_subject_types: HIDDEN_FROM_HEAD.iter().map(|t| (*t).into()).collect(),
+                ..EventFilter::default()
+            },
+            Role::Chair => EventFilter {
+                subject_ids: Some(
+                    people
+                        .iter()
+                        .filter(|p| p.role == Role::Headteacher)
+                        .map(|p| p.id.to_string())
+                        .collect(),
+                ),
+                also_subject_type: Some(Reviewer::Chair.subject_kind().into()),
+                hidden_subject_types: vec![Reviewer::Lado.subject_kind().into()],
+                ..EventFilter::default()
+            },
+            _ => EventFilter::default(),
+        }
+    }
 }
 
 /// Newest first, `limit` events with a sequence number below `before_seq`.

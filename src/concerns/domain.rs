@@ -1,6 +1,7 @@
 //! Concerns: what they may be about, who reviews them, how they are
 //! classified and closed, and which evidence files are accepted. No I/O.
 
+use crate::clock::parse_date;
 use time::{Date, Duration, OffsetDateTime, Weekday};
 use time_tz::{OffsetDateTimeExt, Tz};
 
@@ -216,14 +217,6 @@ pub struct RaiseInput {
     pub implicates_chair: bool,
     pub happened_on: String,
     pub what_happened: String,
-}
-
-pub fn parse_date(raw: &str) -> Option<Date> {
-    Date::parse(
-        raw.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
 }
 
 fn text(

@@ -16,7 +16,7 @@ use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use super::domain::{
-    self, About, ActionKind, Classification, EntryKind, NewConcern, Outcome, RaiseInput, Reviewer,
+    About, ActionKind, Classification, EntryKind, NewConcern, Outcome, RaiseInput, Reviewer,
     Status, MAX_EVIDENCE_FILES, MAX_TEXT,
 };
 use super::service::{self, Look, Step, NOT_REVIEWER};
@@ -689,7 +689,7 @@ fn past_date(
     raw: &str,
     today: time::Date,
 ) -> Option<time::Date> {
-    match domain::parse_date(raw) {
+    match crate::clock::parse_date(raw) {
         Some(d) if d <= today => Some(d),
         Some(_) => {
             errors.add(field, "The date must be today or earlier");

@@ -331,11 +331,7 @@ pub fn parse_month_day(raw: &str) -> Option<(Month, u8)> {
 /// A date the declarant ended a contact: not in the future.
 pub fn parse_end(date: &str, reason: &str, today: Date) -> Result<(Date, String), FormErrors> {
     let mut errors = FormErrors::new();
-    let parsed = Date::parse(
-        date.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok();
+    let parsed = crate::clock::parse_date(date);
     match parsed {
         None => errors.add(
             "ended_on",

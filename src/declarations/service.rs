@@ -369,23 +369,17 @@ pub fn send_reconfirmation_requests(conn: &mut DbConnection, ctx: &Ctx) -> Resul
         let request = requests
             .iter()
             .find(|r| r.person_id == person.id.to_string());
-        let due = match request {
-            None => Some(0),
-            Some(r)
-                if r.first_reminder_at.is_none()
-                    && now - crate::clock::from_row(r.asked_at) >= time::Duration::weeks(2) =>
-            {
-                Some(1)
-            }
-            Some(r)
-                if r.second_reminder_at.is_none()
-                    && now - crate::clock::from_row(r.asked_at) >= time::Duration::weeks(4) =>
-            {
-                Some(2)
-            }
-            _ => None,
+        let asked = request.map(|r| {
+            (
+                crate::clock::from_row(r.asked_at),
+                r.first_reminder_at.is_some(),
+                r.second_reminder_at.is_some(),
+            )
+        });
+        let reminders = [time::Duration::weeks(2), time::Duration::weeks(4)];
+        let Some(reminder) = crate::mail::reminders::due(asked, now, reminders) else {
+            continue;
         };
-        let Some(reminder) = due else { continue };
         let done = dialect::write(conn, |conn| {
             let at = ctx.clock.now_row();
             let fresh = match reminder {

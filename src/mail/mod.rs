@@ -4,6 +4,7 @@
 
 pub mod handlers;
 pub mod outbox;
+pub mod reminders;
 pub mod sender;
 pub mod service;
 pub mod store;

@@ -226,6 +226,15 @@ pub fn list_messages(
         .load(conn)?)
 }
 
+/// Messages that gave up after every attempt, as the email log lists them.
+pub fn count_failed(conn: &mut DbConnection) -> Result<i64, AppError> {
+    Ok(outbox::table
+        .filter(outbox::status.eq("failed"))
+        .filter(outbox::kind.not_like(sealed()))
+        .count()
+        .get_result(conn)?)
+}
+
 /// One message of the email log; never a sealed one.
 pub fn find_message(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRow>, AppError> {
     Ok(outbox::table

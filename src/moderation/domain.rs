@@ -2,6 +2,7 @@
 //! community guidelines of Appendix 2), and who may record and read them.
 //! No I/O.
 
+use crate::clock::parse_date;
 use time::{Date, OffsetDateTime};
 
 use crate::accounts::domain::Grant;
@@ -155,14 +156,6 @@ impl Access {
 /// marked it so (it ends at the end of that day).
 pub fn grant_is_live_on(grant: &Grant, today: Date) -> bool {
     grant.is_live() && grant.ends_on.is_none_or(|ends| ends >= today)
-}
-
-fn parse_date(raw: &str) -> Option<Date> {
-    Date::parse(
-        raw.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
 }
 
 /// A new moderation action, checked. Who may record it, and on which

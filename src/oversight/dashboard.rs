@@ -10,9 +10,7 @@ use time::Duration;
 use crate::accounts::domain::Account;
 use crate::auth::current::CurrentPerson;
 use crate::concerns::domain::Reviewer;
-use crate::db::schema::{
-    declarations, grants, outbox, people, policy_acknowledgements, policy_versions, reconfirmations,
-};
+use crate::db::schema::{declarations, grants, people, reconfirmations};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::people::domain::Role;
@@ -63,13 +61,7 @@ pub fn needs(
     }
     if matches!(me.role, Role::Slt | Role::Headteacher) {
         found.extend(account_needs(conn, ctx)?);
-        let failed: i64 = outbox::table
-            .filter(outbox::status.eq("failed"))
-            .filter(
-                outbox::kind.not_like(format!("{}%", crate::concerns::domain::SEALED_EMAIL_PREFIX)),
-            )
-            .count()
-            .get_result(conn)?;
+        let failed = crate::mail::store::count_failed(conn)?;
         let (href, one, many) = if me.role == Role::Headteacher {
             (
                 urls::EMAILS,
@@ -161,18 +153,8 @@ fn own_needs(
             urls::DECLARATIONS,
         ));
     }
-    let current: Option<(String, i32)> = policy_versions::table
-        .order(policy_versions::number.desc())
-        .select((policy_versions::id, policy_versions::number))
-        .first(conn)
-        .optional()?;
-    if let Some((version, number)) = current {
-        let acknowledged: i64 = policy_acknowledgements::table
-            .filter(policy_acknowledgements::version_id.eq(version))
-            .filter(policy_acknowledgements::person_id.eq(me.id.to_string()))
-            .count()
-            .get_result(conn)?;
-        if acknowledged == 0 {
+    if let Some((version, number)) = crate::policy::store::find_current_ref(conn)? {
+        if !crate::policy::store::has_acknowledged(conn, &version, me.id)? {
             found.extend(need(
                 1,
                 &format!(

@@ -9,14 +9,15 @@
 //! or summaries (DESIGN.md rule 4); the chair's digest is sealed from the
 //! head's email log, since it tells of concerns about the head.
 
+use crate::clock::local_instant;
 use std::collections::HashMap;
 
 use diesel::prelude::*;
 use time::{Date, Duration, OffsetDateTime, Time};
-use time_tz::{PrimitiveDateTimeExt, Tz};
+use time_tz::Tz;
 
-use crate::audit::handlers::{actor_name, heads_for, seal_concerns_for, subject_link};
 use crate::audit::store::{self as audit_store, EventFilter, EventRow};
+use crate::audit::views::{actor_name, subject_link};
 use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::clock::{from_row, to_row};
 use crate::db::schema::{digest_opt_outs, digests};
@@ -40,22 +41,11 @@ pub fn latest_due(now: OffsetDateTime, zone: &Tz) -> (Date, OffsetDateTime) {
     let today = format::local_date(now, zone);
     let mut monday = today - Duration::days(today.weekday().number_days_from_monday().into());
     loop {
-        let due = local_instant(monday, zone);
+        let due = local_instant(monday, SEND_AT, zone);
         if due <= now {
             return (monday, due);
         }
         monday -= Duration::days(7);
-    }
-}
-
-fn local_instant(date: Date, zone: &Tz) -> OffsetDateTime {
-    let local = date.with_time(SEND_AT);
-    match local.assume_timezone(zone) {
-        time_tz::OffsetResult::Some(t) => t,
-        time_tz::OffsetResult::Ambiguous(t, _) => t,
-        // 07:00 never falls in a spring-forward gap in any real zone; UTC
-        // keeps this total if one day it does.
-        time_tz::OffsetResult::None => local.assume_utc(),
     }
 }
 
@@ -167,13 +157,11 @@ fn send_one(
         }
         let from = due_at - Duration::days(7);
         let people = people_store::list_people(conn)?;
-        let mut filter = EventFilter {
+        let filter = EventFilter {
             from: Some(to_row(from)),
             until: Some(to_row(due_at)),
-            subject_ids: heads_for(person.role, &people),
-            ..EventFilter::default()
+            ..EventFilter::for_reader(person.role, &people)
         };
-        seal_concerns_for(person.role, &mut filter);
         let events = audit_store::list_events(conn, &filter, None, 100_000)?;
         let names: HashMap<String, String> = people
             .iter()

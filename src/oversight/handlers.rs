@@ -113,8 +113,8 @@ fn require_reader(me: &CurrentPerson) -> Result<(), AppError> {
 fn period(query: &ReportQuery, today: Date) -> (String, Date, Date, Option<Term>, FormErrors) {
     let mut errors = FormErrors::new();
     if !query.from.is_empty() || !query.until.is_empty() {
-        let from = crate::concerns::domain::parse_date(&query.from);
-        let until = crate::concerns::domain::parse_date(&query.until);
+        let from = crate::clock::parse_date(&query.from);
+        let until = crate::clock::parse_date(&query.until);
         if from.is_none() {
             errors.add("from", "Enter the first day, like 2026-09-01");
         }

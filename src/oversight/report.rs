@@ -6,15 +6,15 @@
 //! copy; the head's and SLT's copy leaves them out altogether, so that the
 //! head cannot learn of one from a count.
 
+use crate::clock::local_midnight_row;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime};
-use time_tz::{PrimitiveDateTimeExt, Tz};
+use time::{Date, Month, PrimitiveDateTime};
 
 use crate::concerns::domain::{About, Outcome, Reviewer};
 use crate::db::schema::{
     access_reviews, accounts, concern_cases, concerns, declarations, grants, password_changes,
-    people, policy_acknowledgements, policy_versions, reconfirmations,
+    people, reconfirmations,
 };
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -152,17 +152,6 @@ impl Section {
     }
 }
 
-/// Midnight at the start of a local date, in UTC, as rows store it.
-fn local_midnight(date: Date, zone: &Tz) -> PrimitiveDateTime {
-    let local = date.midnight();
-    let instant: OffsetDateTime = match local.assume_timezone(zone) {
-        time_tz::OffsetResult::Some(t) => t,
-        time_tz::OffsetResult::Ambiguous(t, _) => t,
-        time_tz::OffsetResult::None => local.assume_utc(),
-    };
-    crate::clock::to_row(instant)
-}
-
 fn percent(part: i64, whole: i64) -> String {
     if whole == 0 {
         "—".into()
@@ -180,8 +169,8 @@ pub fn figures(
     for_chair: bool,
 ) -> Result<Vec<Section>, AppError> {
     let zone = ctx.settings.time_zone;
-    let start = local_midnight(from, zone);
-    let end = local_midnight(until.next_day().unwrap_or(until), zone);
+    let start = local_midnight_row(from, zone);
+    let end = local_midnight_row(until.next_day().unwrap_or(until), zone);
     let now = ctx.clock.now();
 
     let mut accounts_section = Section::new("Official accounts");
@@ -348,24 +337,14 @@ pub fn figures(
     }
 
     let mut policy_section = Section::new("The Social Networking Policy");
-    let current: Option<(String, i32)> = policy_versions::table
-        .order(policy_versions::number.desc())
-        .select((policy_versions::id, policy_versions::number))
-        .first(conn)
-        .optional()?;
-    match current {
+    match crate::policy::store::find_current_ref(conn)? {
         Some((version, number)) => {
-            let acknowledged: i64 = policy_acknowledgements::table
-                .inner_join(people::table.on(people::id.eq(policy_acknowledgements::person_id)))
-                .filter(policy_acknowledgements::version_id.eq(version))
-                .filter(people::active.eq(true))
-                .filter(people::role.ne(Role::Chair.as_str()))
-                .count()
-                .get_result(conn)?;
+            let (acknowledged, asked) =
+                crate::policy::store::acknowledgement_counts(conn, &version)?;
             policy_section.add("Current version", number);
             policy_section.add(
                 "Staff who confirmed they read it and reviewed their profiles",
-                percent(acknowledged, staff),
+                percent(acknowledged, asked),
             );
         }
         None => policy_section.add("Current version", "None published"),

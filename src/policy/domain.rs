@@ -41,11 +41,7 @@ impl NewVersion {
                 format!("The policy can be at most {MAX_BODY_CHARS} characters long"),
             );
         }
-        let effective = Date::parse(
-            effective_on.trim(),
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .ok();
+        let effective = crate::clock::parse_date(effective_on);
         if effective.is_none() {
             errors.add(
                 "effective_on",
@@ -177,12 +173,11 @@ pub fn is_asked(person: &Person) -> bool {
 /// version: the ask (0), the reminder after a week (1) or after two (2).
 /// `asked` is `None` when they have not been asked.
 pub fn request_due(asked: Option<(OffsetDateTime, bool, bool)>, now: OffsetDateTime) -> Option<u8> {
-    match asked {
-        None => Some(0),
-        Some((at, false, _)) if now - at >= time::Duration::weeks(1) => Some(1),
-        Some((at, true, false)) if now - at >= time::Duration::weeks(2) => Some(2),
-        _ => None,
-    }
+    crate::mail::reminders::due(
+        asked,
+        now,
+        [time::Duration::weeks(1), time::Duration::weeks(2)],
+    )
 }
 
 /// "92%": the share that acknowledged, rounded down so that 100% means
