@@ -152,11 +152,12 @@ impl Section {
     }
 }
 
+/// "42% (3 of 7)", rounded down as the policy's own page shows it, so
+/// that 100% means everyone.
 fn percent(part: i64, whole: i64) -> String {
-    if whole == 0 {
-        "—".into()
-    } else {
-        format!("{}% ({part} of {whole})", (part * 100 + whole / 2) / whole)
+    match crate::policy::domain::percentage(part, whole) {
+        Some(share) => format!("{share}% ({part} of {whole})"),
+        None => "—".into(),
     }
 }
 
@@ -404,8 +405,9 @@ mod tests {
     }
 
     #[test]
-    fn shares_are_rounded_and_never_divide_by_nothing() {
-        assert_eq!(percent(2, 3), "67% (2 of 3)");
+    fn shares_round_down_as_the_policy_page_does_and_never_divide_by_nothing() {
+        assert_eq!(percent(2, 3), "66% (2 of 3)");
+        assert_eq!(percent(199, 200), "99% (199 of 200)");
         assert_eq!(percent(0, 0), "—");
     }
 }

@@ -358,7 +358,7 @@ fn the_governors_report_counts_what_the_demo_school_recorded() {
             declarations,
             &format!("Staff who answered the {year} reconfirmation")
         ),
-        "29% (2 of 7)"
+        "28% (2 of 7)"
     );
     // Five concerns for the head (two more, about the head, are not here).
     let concerns = "Concerns raised with the headteacher";
@@ -391,7 +391,7 @@ fn the_governors_report_counts_what_the_demo_school_recorded() {
             policy,
             "Staff who confirmed they read it and reviewed their profiles"
         ),
-        "43% (3 of 7)"
+        "42% (3 of 7)"
     );
     // Four moderation actions, one for each of four reasons.
     let moderation = "Moderation of the official accounts";
