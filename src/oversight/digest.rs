@@ -124,7 +124,9 @@ pub fn send_due(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppError> {
     let mut count = 0;
     for person in recipients {
         let id = person.id.to_string();
-        if sent.contains(&id) || off.contains(&id) {
+        // Nobody is sent a week that ended before they joined Custodian: on
+        // a new install, the first digest is the first whole week.
+        if sent.contains(&id) || off.contains(&id) || person.created_at > due_at {
             continue;
         }
         if send_one(conn, ctx, &person, week_start, due_at)? {
