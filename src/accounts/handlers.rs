@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
@@ -22,7 +21,7 @@ use crate::mail::store as mail_store;
 use crate::people::domain::{Person, Role};
 use crate::startup::AppState;
 use crate::web::layout::PageContext;
-use crate::web::{form_status, format, render, render_with, see_other, urls};
+use crate::web::{csv, form_status, format, render, render_with, see_other, urls};
 
 const MANAGERS_ONLY: &str =
     "Only the Senior Leadership Team and the headteacher manage the school's official accounts.";
@@ -1042,16 +1041,6 @@ pub async fn review_post(
     }
 }
 
-fn csv_response(filename: &str, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(body)
-}
-
 pub async fn export_get(
     me: CurrentPerson,
     state: web::Data<AppState>,
@@ -1059,8 +1048,7 @@ pub async fn export_get(
     require_manager(&me)?;
     let overview = state.db.run(overview).await?;
     let zone = state.settings.time_zone;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
+    let mut file = csv::Csv::new(&[
         "platform",
         "handle",
         "profile_url",
@@ -1073,8 +1061,7 @@ pub async fn export_get(
         "last_password_change_on",
         "last_reviewed",
         "people_with_access",
-    ];
-    writer.write_record(header).map_err(AppError::internal)?;
+    ])?;
     for account in &overview.accounts {
         let row = row_view(account, &overview, &me, state.clock.now(), zone);
         let access: Vec<String> = overview
@@ -1083,33 +1070,28 @@ pub async fn export_get(
             .filter(|g| g.account_id == account.id)
             .map(|g| name_of(&overview.people, g.grantee_id))
             .collect();
-        writer
-            .write_record([
-                account.platform.label().to_owned(),
-                account.handle.clone(),
-                account.profile_url.clone(),
-                account.purpose.clone(),
-                row.status.to_owned(),
-                account.opened_on.to_string(),
-                name_of(&overview.people, account.opened_by),
-                row.custodians,
-                account.password_change_due.to_string(),
-                account
-                    .last_password_change_on
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                account
-                    .last_reviewed_at
-                    .map(|t| format::date(t, zone))
-                    .unwrap_or_default(),
-                access.join("; "),
-            ])
-            .map_err(AppError::internal)?;
+        file.row([
+            account.platform.label().to_owned(),
+            account.handle.clone(),
+            account.profile_url.clone(),
+            account.purpose.clone(),
+            row.status.to_owned(),
+            account.opened_on.to_string(),
+            name_of(&overview.people, account.opened_by),
+            row.custodians,
+            account.password_change_due.to_string(),
+            account
+                .last_password_change_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            account
+                .last_reviewed_at
+                .map(|t| format::date(t, zone))
+                .unwrap_or_default(),
+            access.join("; "),
+        ])?;
     }
-    Ok(csv_response(
-        "official-accounts.csv",
-        writer.into_inner().map_err(AppError::internal)?,
-    ))
+    file.into_response("official-accounts.csv")
 }
 
 pub async fn history_csv_get(
@@ -1134,34 +1116,22 @@ pub async fn history_csv_get(
             ))
         })
         .await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(["occurred_at_utc", "who", "action", "what"])
-        .map_err(AppError::internal)?;
+    let mut file = csv::Csv::new(&["occurred_at_utc", "who", "action", "what"])?;
     for event in events.iter().rev() {
-        writer
-            .write_record([
-                crate::audit::domain::hash_time(event.occurred_at),
-                event
-                    .actor_id
-                    .as_deref()
-                    .and_then(PersonId::parse)
-                    .map(|p| name_of(&people, p))
-                    .unwrap_or_else(|| "Custodian".into()),
-                event.action.clone(),
-                event.summary.clone(),
-            ])
-            .map_err(AppError::internal)?;
+        file.row([
+            crate::audit::domain::hash_time(event.occurred_at),
+            event
+                .actor_id
+                .as_deref()
+                .and_then(PersonId::parse)
+                .map(|p| name_of(&people, p))
+                .unwrap_or_else(|| "Custodian".into()),
+            event.action.clone(),
+            event.summary.clone(),
+        ])?;
     }
-    let name = format!(
+    file.into_response(&format!(
         "{}-history.csv",
-        account
-            .handle
-            .trim_start_matches('@')
-            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-    );
-    Ok(csv_response(
-        &name,
-        writer.into_inner().map_err(AppError::internal)?,
+        csv::file_name_part(&account.handle)
     ))
 }

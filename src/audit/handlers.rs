@@ -2,10 +2,8 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
-use futures_util::StreamExt;
 use serde::Deserialize;
 use time_tz::Tz;
 
@@ -21,7 +19,7 @@ use crate::people::domain::Role;
 use crate::people::store as people_store;
 use crate::startup::AppState;
 use crate::web::layout::PageContext;
-use crate::web::{format, render, see_other, urls};
+use crate::web::{csv, format, render, see_other, urls};
 
 const PAGE_SIZE: i64 = 50;
 const EXPORT_BATCH: i64 = 1_000;
@@ -201,12 +199,11 @@ pub async fn export_get(
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))
         .collect();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
-    let db = state.db.clone();
-    tokio::task::spawn_blocking(move || {
-        let send = |bytes: Vec<u8>| tx.blocking_send(Ok(web::Bytes::from(bytes))).is_ok();
-        let mut header = csv::Writer::from_writer(Vec::new());
-        let _ = header.write_record([
+    let mut before = None;
+    Ok(csv::stream(
+        state.db.clone(),
+        "custodian-audit-log.csv",
+        &[
             "event_id",
             "occurred_at_utc",
             "actor",
@@ -217,54 +214,33 @@ pub async fn export_get(
             "summary",
             "data",
             "hash",
-        ]);
-        if !send(header.into_inner().unwrap_or_default()) {
-            return;
-        }
-        let Ok(mut conn) = db.conn() else { return };
-        let mut before = None;
-        loop {
-            let rows = match store::list_events(&mut conn, &filter, before, EXPORT_BATCH) {
-                Ok(rows) => rows,
-                Err(error) => {
-                    tracing::error!(error = ?error, "audit export failed");
-                    return;
-                }
+        ],
+        move |conn| {
+            let rows = store::list_events(conn, &filter, before, EXPORT_BATCH)?;
+            let Some(last) = rows.last() else {
+                return Ok(None);
             };
-            let Some(last) = rows.last() else { return };
             before = Some(last.seq);
-            let mut writer = csv::Writer::from_writer(Vec::with_capacity(256 * rows.len()));
-            for row in &rows {
-                let _ = writer.write_record([
-                    row.id.clone(),
-                    super::domain::hash_time(row.occurred_at),
-                    actor_name(row, &names),
-                    row.actor_id.clone().unwrap_or_default(),
-                    row.action.clone(),
-                    row.subject_type.clone(),
-                    row.subject_id.clone(),
-                    row.summary.clone(),
-                    row.data.clone(),
-                    row.hash.clone(),
-                ]);
-            }
-            // The reader went away (download cancelled): stop.
-            if !send(writer.into_inner().unwrap_or_default()) {
-                return;
-            }
-        }
-    });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    })
-    .boxed_local();
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"custodian-audit-log.csv\"",
-        ))
-        .streaming(stream))
+            Ok(Some(
+                rows.iter()
+                    .map(|row| {
+                        vec![
+                            row.id.clone(),
+                            super::domain::hash_time(row.occurred_at),
+                            actor_name(row, &names),
+                            row.actor_id.clone().unwrap_or_default(),
+                            row.action.clone(),
+                            row.subject_type.clone(),
+                            row.subject_id.clone(),
+                            row.summary.clone(),
+                            row.data.clone(),
+                            row.hash.clone(),
+                        ]
+                    })
+                    .collect(),
+            ))
+        },
+    ))
 }
 
 pub async fn verify_post(

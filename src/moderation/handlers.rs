@@ -1,7 +1,6 @@
 //! The moderation log pages: an account's log with its form and filter, its
 //! CSV, and the section of the account's page with the latest entries.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
@@ -18,7 +17,7 @@ use crate::error::{AppError, FormErrors};
 use crate::ids::AccountId;
 use crate::startup::AppState;
 use crate::web::layout::PageContext;
-use crate::web::{form_status, format, render_with, see_other, urls};
+use crate::web::{csv, form_status, format, render_with, see_other, urls};
 
 /// The most entries the page shows; the CSV has them all.
 const PAGE_LIMIT: i64 = 500;
@@ -250,18 +249,6 @@ pub async fn log_post(
     Ok(see_other(&urls::account_page(id, "moderation")))
 }
 
-/// SECURITY: a cell that starts with `=`, `+`, `-` or `@` (or a tab or a
-/// carriage return) is run as a formula by spreadsheet programs (CSV
-/// injection), and a note may quote a member of the public: a leading
-/// apostrophe makes such a cell plain text.
-fn csv_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
-}
-
 /// The log, as the page's filter shows it, as CSV.
 pub async fn csv_get(
     me: CurrentPerson,
@@ -280,44 +267,29 @@ pub async fn csv_get(
             Ok((account, entries))
         })
         .await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "occurred_on",
-            "kind",
-            "reason",
-            "note",
-            "recorded_by",
-            "recorded_at_utc",
-        ])
-        .map_err(AppError::internal)?;
+    let mut file = csv::Csv::new(&[
+        "occurred_on",
+        "kind",
+        "reason",
+        "note",
+        "recorded_by",
+        "recorded_at_utc",
+    ])?;
     for entry in &entries {
         let action = &entry.action;
-        writer
-            .write_record([
-                action.occurred_on.to_string(),
-                action.kind.label().to_owned(),
-                action.reason.label().to_owned(),
-                csv_cell(&action.note),
-                csv_cell(&entry.recorded_by_name),
-                crate::audit::domain::hash_time(crate::clock::to_row(action.recorded_at)),
-            ])
-            .map_err(AppError::internal)?;
+        file.row([
+            action.occurred_on.to_string(),
+            action.kind.label().to_owned(),
+            action.reason.label().to_owned(),
+            action.note.clone(),
+            entry.recorded_by_name.clone(),
+            crate::audit::domain::hash_time(crate::clock::to_row(action.recorded_at)),
+        ])?;
     }
-    let name = format!(
+    file.into_response(&format!(
         "moderation-{}.csv",
-        account
-            .handle
-            .trim_start_matches('@')
-            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-    );
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(writer.into_inner().map_err(AppError::internal)?))
+        csv::file_name_part(&account.handle)
+    ))
 }
 
 /// The "Moderation" section of an account's page: the latest entries and
@@ -361,15 +333,6 @@ pub async fn account_section(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cells_a_spreadsheet_would_run_are_made_text() {
-        for formula in ["=1+1", "+44 7700", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(csv_cell(formula).starts_with('\''), "{formula:?}");
-        }
-        assert_eq!(csv_cell("A spam link"), "A spam link");
-        assert_eq!(csv_cell(""), "");
-    }
 
     #[test]
     fn the_csv_link_carries_only_the_parts_of_the_filter_in_use() {

@@ -1,7 +1,6 @@
 //! A person's own page (the weekly digest switch) and the governors'
 //! report, on screen, on paper and as CSV.
 
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
@@ -16,7 +15,7 @@ use crate::error::{AppError, FormErrors};
 use crate::people::domain::Role;
 use crate::startup::AppState;
 use crate::web::layout::PageContext;
-use crate::web::{form_status, format, render, render_with, see_other, urls};
+use crate::web::{csv, form_status, format, render, render_with, see_other, urls};
 
 fn gets_digest(role: Role) -> bool {
     matches!(role, Role::Headteacher | Role::Chair)
@@ -213,28 +212,18 @@ pub async fn report_csv_get(
         .db
         .run(move |conn| report::figures(conn, &ctx, from, until, for_chair))
         .await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(["period", "from", "until", "section", "measure", "value"]);
+    let mut file = csv::Csv::new(&["period", "from", "until", "section", "measure", "value"])?;
     for section in &sections {
         for figure in &section.figures {
-            let _ = writer.write_record([
+            file.row([
                 title.as_str(),
                 &from.to_string(),
                 &until.to_string(),
                 section.title,
                 &figure.label,
                 &figure.value,
-            ]);
+            ])?;
         }
     }
-    let body = writer.into_inner().unwrap_or_default();
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(format!(
-                "governors-report-{from}-to-{until}.csv"
-            ))],
-        })
-        .body(body))
+    file.into_response(&format!("governors-report-{from}-to-{until}.csv"))
 }

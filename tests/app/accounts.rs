@@ -3,7 +3,7 @@
 use custodian::people::domain::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{id_from, link_in, TestApp, TestPerson, PASSWORD};
+use crate::helpers::{csv_text, id_from, link_in, TestApp, TestPerson, PASSWORD};
 
 async fn give_access(
     app: &TestApp,
@@ -515,7 +515,7 @@ async fn the_register_and_an_accounts_history_export_as_csv() {
         csv.headers().get("content-type").unwrap(),
         "text/csv; charset=utf-8"
     );
-    let body = csv.text().await.unwrap();
+    let body = csv_text(csv).await;
     assert!(body.starts_with("platform,handle,profile_url"));
     assert!(body.contains("Oakfield Primary") && body.contains("Tom Reed"));
     let history = app

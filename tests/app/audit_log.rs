@@ -6,7 +6,7 @@ use custodian::people::domain::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::TestApp;
+use crate::helpers::{csv_text, TestApp};
 
 fn verify(app: &TestApp) -> custodian::audit::service::Verification {
     let mut conn = app.db.conn().unwrap();
@@ -186,7 +186,7 @@ async fn the_head_browses_filters_exports_and_verifies_the_log() {
         csv.headers().get("content-type").unwrap(),
         "text/csv; charset=utf-8"
     );
-    let body = csv.text().await.unwrap();
+    let body = csv_text(csv).await;
     let mut lines = body.lines();
     assert!(lines
         .next()

@@ -9,6 +9,7 @@ mod authorization;
 mod cli;
 mod concerns;
 mod declarations;
+mod exports;
 mod health;
 mod migrations;
 mod moderation;

@@ -7,7 +7,7 @@ use custodian::people::domain::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{id_from, TestApp, TestPerson};
+use crate::helpers::{csv_text, id_from, TestApp, TestPerson};
 
 const NOTE: &str = "Swearing under the photo of the Christmas fair";
 
@@ -314,7 +314,7 @@ async fn the_log_filters_by_what_why_and_when_and_the_csv_has_the_same_rows() {
         response.headers()["content-disposition"].to_str().unwrap(),
         r#"attachment; filename="moderation-Oakfield-Primary.csv""#
     );
-    let csv = response.text().await.unwrap();
+    let csv = csv_text(response).await;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],

@@ -5,7 +5,7 @@
 use custodian::people::domain::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{id_from, ReceivedEmail, Smtp, TestApp, Visitor, PASSWORD};
+use crate::helpers::{csv_text, id_from, ReceivedEmail, Smtp, TestApp, Visitor, PASSWORD};
 
 /// Waits until `n` received emails match, and returns them.
 async fn wait_for_matching(
@@ -283,7 +283,7 @@ async fn the_report_is_for_the_head_slt_and_chair_and_downloads_as_csv() {
         .await;
     assert_eq!(csv.status(), 200);
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
-    let body = csv.text().await.unwrap();
+    let body = csv_text(csv).await;
     assert!(body.starts_with("period,from,until,section,measure,value"));
     assert!(body.contains(
         "1 Nov 2026 to 30 Nov 2026,2026-11-01,2026-11-30,Declarations of contact with families,Declarations made,1"

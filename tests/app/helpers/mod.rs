@@ -183,6 +183,12 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// GETs a CSV download and returns its text after the byte-order mark
+    /// that every export starts with.
+    pub async fn csv(&self, path: &str) -> String {
+        csv_text(self.get(path).await).await
+    }
+
     /// GETs a page and returns its status and HTML.
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
         let response = self.get(path).await;
@@ -478,4 +484,13 @@ impl Drop for TestPostgres {
             .execute(&mut admin);
         }
     }
+}
+
+/// A CSV download's text, checked to start with the byte-order mark that
+/// lets Excel show names as written.
+pub async fn csv_text(response: reqwest::Response) -> String {
+    let body = response.text().await.expect("body");
+    body.strip_prefix('\u{feff}')
+        .unwrap_or_else(|| panic!("a CSV export starts with a byte-order mark: {body:.80}"))
+        .to_owned()
 }
