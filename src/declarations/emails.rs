@@ -1,5 +1,6 @@
-//! The declarations emails. SECURITY: they carry no details, no names of
-//! families or pupils: they say something awaits the reader, and link to it.
+//! The declarations emails. SECURITY: they carry no details: no names of
+//! families or pupils, nor of the declarant (a mailbox is read on phones and
+//! shared screens); they say something awaits the reader, and link to it.
 
 use crate::mail::{Email, Recipient};
 

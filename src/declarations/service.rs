@@ -115,10 +115,7 @@ pub fn declare(
             ctx,
             reviewer,
             "A declaration awaits your review",
-            &format!(
-                "{} has submitted a declaration of a social contact.",
-                me.name
-            ),
+            "A declaration of a social contact has been submitted.",
             &urls::declaration(id),
         )?;
         Ok(id)
@@ -171,7 +168,7 @@ pub fn update(
             ctx,
             found.reviewer_role,
             "An updated declaration awaits your review",
-            &format!("{} has updated a declaration of a social contact.", me.name),
+            "A declaration of a social contact has been updated.",
             &urls::declaration(id),
         )?;
         Ok(())
@@ -336,8 +333,7 @@ pub fn reconfirm(
                 reviewer_role_for(me.role),
                 "Declarations reconfirmed",
                 &format!(
-                    "{} has reconfirmed their declarations for {}.",
-                    me.name,
+                    "Declarations have been reconfirmed for {}.",
                     domain::school_year_label(year)
                 ),
                 urls::DECLARATIONS_REVIEW,

@@ -51,6 +51,10 @@ async fn a_declaration_goes_to_the_head_with_no_details_in_the_email() {
         !email.text.contains("Year 4") && !email.text.contains("choir"),
         "no details"
     );
+    assert!(
+        !email.text.contains("Tom") && !email.html.contains("Tom"),
+        "the declarant is not named: the email only says something awaits"
+    );
     assert!(link_in(&email, &app).ends_with(&format!("/declarations/{id}")));
 
     let (status, html) = app.page("/declarations/review").await;
@@ -213,7 +217,7 @@ async fn returned_for_detail_updated_and_acknowledged_with_every_version_kept() 
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     app.mail
-        .wait_for(|m| m.to.contains(&head.email) && m.text.contains("has updated"))
+        .wait_for(|m| m.to.contains(&head.email) && m.text.contains("has been updated"))
         .await
         .unwrap();
     let (_, html) = app.page(&path).await;
