@@ -178,6 +178,12 @@ async fn the_chair_hands_over_and_the_successor_accepts_from_the_emailed_link() 
     let (status, _) = nia_browser.page(&format!("/concerns/{about_head}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not before accepting");
 
+    // Signed out, the link asks for sign-in first: the link alone is not enough.
+    let response = app.new_client().get(&link).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/login"), "{location}");
+
     // Someone else signed in cannot use Nia's link.
     let (_, other) = app.person_signed_in("Tom Reed", Role::Staff).await;
     let (status, _) = other.page(&link).await;
