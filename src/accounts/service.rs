@@ -502,23 +502,6 @@ pub fn expire_due(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppError>
     Ok(ended)
 }
 
-/// A leaver's grants end with them. Call inside the deactivating transaction.
-pub fn end_grants_of_leaver(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    actor: Actor,
-    person: PersonId,
-) -> Result<usize, AppError> {
-    end_grants_of(
-        conn,
-        ctx,
-        actor,
-        person,
-        EndKind::Deactivated,
-        "they left the school",
-    )
-}
-
 /// Ends every live grant a person holds, each with its event, emails and
 /// the account marked "password change due". Call inside the transaction
 /// that changed what the person may hold (a leaver, a new role).
