@@ -1,4 +1,5 @@
-//! The command line: serve (the default), demo, user add, audit verify, backup.
+//! The command line: serve (the default), demo, user add, user role, audit
+//! verify, backup.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ use crate::auth::password::{Hasher, NewPassword};
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::db::{dialect, Db};
-use crate::people::domain::NewPerson;
+use crate::people::domain::{EmailAddress, NewPerson, Role};
 use crate::people::service::{self, ChangedBy};
 use crate::startup::{Application, Ctx};
 
@@ -62,6 +63,15 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Change a person's role, any role for anyone. Making someone chair of
+    /// governors makes the sitting chair staff; both are emailed.
+    Role {
+        #[arg(long)]
+        email: String,
+        /// staff, slt, headteacher or chair
+        #[arg(long)]
+        role: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -87,6 +97,7 @@ pub fn run(cli: Cli) -> ExitCode {
             role,
             password_stdin,
         }) => user_add(settings, &name, &email, &role, password_stdin),
+        Command::User(UserCommand::Role { email, role }) => user_role(settings, &email, &role),
         Command::Audit(AuditCommand::Verify) => audit_verify(settings),
         Command::Backup { to } => backup(settings, to),
     };
@@ -197,6 +208,71 @@ fn user_add(
             eprintln!("custodian: {}", refused.message());
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+/// The operator changes a person's role: the one way, besides the sitting
+/// chair's handover, that the chair of governors changes hands.
+fn user_role(settings: Settings, email: &str, role: &str) -> anyhow::Result<ExitCode> {
+    let Some(role) = Role::parse(role) else {
+        eprintln!("custodian: --role: unknown role '{role}': use staff, slt, headteacher or chair");
+        return Ok(ExitCode::from(2));
+    };
+    let email = match EmailAddress::parse(email) {
+        Ok(email) => email,
+        Err(message) => {
+            eprintln!("custodian: --email: {message}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let db = open(&settings)?;
+    let ctx = Ctx {
+        settings: Arc::new(settings),
+        clock: Arc::new(SystemClock),
+    };
+    let mut conn = db.conn()?;
+    let Some(person) = crate::people::store::find_by_email(&mut conn, email.as_str())
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+    else {
+        eprintln!(
+            "custodian: no one in Custodian has the email address {}",
+            email.as_str()
+        );
+        return Ok(ExitCode::FAILURE);
+    };
+    let sitting = crate::people::store::list_active_with_roles(&mut conn, &[Role::Chair])
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let before = person.role;
+    match service::change_role(&mut conn, &ctx, &ChangedBy::cli(), person.id, role) {
+        Ok(after) if after.role == before => {
+            println!(
+                "{} <{}> is already {}.",
+                after.name,
+                after.email,
+                after.role.label()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(after) => {
+            println!(
+                "{} <{}> is now {} (was {}). They have been signed out everywhere and emailed.",
+                after.name,
+                after.email,
+                after.role.label(),
+                before.label()
+            );
+            if role == Role::Chair {
+                for chair in sitting.iter().filter(|c| c.id != after.id) {
+                    println!("{}, the chair until now, is now Staff.", chair.name);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(crate::error::AppError::Conflict(why)) => {
+            eprintln!("custodian: {why}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(error) => Err(anyhow::anyhow!("{error:?}")),
     }
 }
 

@@ -258,7 +258,7 @@ pub fn remove_custodian(
                     .into(),
             ));
         }
-        if store::remove_custodian(conn, account, person, by.id, ctx.clock.now_row())? == 0 {
+        if store::remove_custodian(conn, account, person, Some(by.id), ctx.clock.now_row())? == 0 {
             return Err(AppError::NotFound);
         }
         let name = people
@@ -502,12 +502,16 @@ pub fn expire_due(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppError>
     Ok(ended)
 }
 
-/// A leaver's grants end with them. Call inside the deactivating transaction.
-pub fn end_grants_of_leaver(
+/// Ends every live grant a person holds, each with its event, emails and
+/// the account marked "password change due". Call inside the transaction
+/// that changed what the person may hold (a leaver, a new role).
+pub fn end_grants_of(
     conn: &mut DbConnection,
     ctx: &Ctx,
     actor: Actor,
     person: PersonId,
+    kind: EndKind,
+    reason: &str,
 ) -> Result<usize, AppError> {
     let people = people_by_id(conn)?;
     let mut ended = 0;
@@ -515,15 +519,60 @@ pub fn end_grants_of_leaver(
         .into_iter()
         .filter(Grant::is_live)
     {
-        ended += usize::from(end_in_tx(
+        ended += usize::from(end_in_tx(conn, ctx, &people, &grant, actor, kind, reason)?);
+    }
+    Ok(ended)
+}
+
+/// Ends a person's custody of every official account they hold the login
+/// of, inside the caller's transaction (they are no longer SLT or the head).
+/// SECURITY: they still know each login, so each open account is marked
+/// "password change due", as for a grant that ends.
+pub fn end_custody_of(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: Actor,
+    person: PersonId,
+    why: &str,
+) -> Result<usize, AppError> {
+    let name = people_store::get_person(conn, person)?.name;
+    let mut ended = 0;
+    for raw in store::list_custody_of(conn, person)? {
+        let Some(account) = AccountId::parse(&raw) else {
+            continue;
+        };
+        let found = store::get_account(conn, account)?;
+        if store::remove_custodian(
             conn,
-            ctx,
-            &people,
-            &grant,
-            actor,
-            EndKind::Deactivated,
-            "they left the school",
-        )?);
+            account,
+            person,
+            actor.person_id(),
+            ctx.clock.now_row(),
+        )? == 0
+        {
+            continue;
+        }
+        if found.is_open() {
+            store::set_password_change_due(conn, account, true)?;
+        }
+        audit::append(
+            conn,
+            ctx.clock.as_ref(),
+            account_event(
+                actor,
+                Action::CustodianRemoved,
+                account,
+                format!(
+                    "{name} no longer holds the login of {}: {why}",
+                    found.handle
+                ),
+            )
+            .with_data(serde_json::json!({
+                "person_id": person.to_string(),
+                "password_change_due": found.is_open(),
+            })),
+        )?;
+        ended += 1;
     }
     Ok(ended)
 }

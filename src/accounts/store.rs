@@ -200,6 +200,15 @@ pub fn list_current_custodians(
     Ok(query.load(conn)?)
 }
 
+/// The accounts this person holds the login of now.
+pub fn list_custody_of(conn: &mut DbConnection, person: PersonId) -> Result<Vec<String>, AppError> {
+    Ok(account_custodians::table
+        .filter(account_custodians::person_id.eq(person.to_string()))
+        .filter(account_custodians::removed_at.is_null())
+        .select(account_custodians::account_id)
+        .load(conn)?)
+}
+
 /// Adds a custodian; `false` if they already are one.
 pub fn insert_custodian(
     conn: &mut DbConnection,
@@ -221,11 +230,13 @@ pub fn insert_custodian(
     })?)
 }
 
+/// Ends a current custodianship; `by` is `None` when the command line or
+/// the system acts.
 pub fn remove_custodian(
     conn: &mut DbConnection,
     account: AccountId,
     person: PersonId,
-    by: PersonId,
+    by: Option<PersonId>,
     at: PrimitiveDateTime,
 ) -> Result<usize, AppError> {
     Ok(diesel::update(
@@ -236,7 +247,7 @@ pub fn remove_custodian(
     )
     .set((
         account_custodians::removed_at.eq(Some(at)),
-        account_custodians::removed_by.eq(Some(by.to_string())),
+        account_custodians::removed_by.eq(by.map(|by| by.to_string())),
     ))
     .execute(conn)?)
 }

@@ -90,10 +90,13 @@ pub enum Action {
     DigestSent,
     DigestSwitchedOff,
     DigestSwitchedOn,
+    ChairHandoverOffered,
+    ChairHandoverCancelled,
+    ChairChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 52] = [
+    pub const ALL: [Action; 55] = [
         Action::SetupLinkIssued,
         Action::PersonCreated,
         Action::PersonInvited,
@@ -146,6 +149,9 @@ impl Action {
         Action::DigestSent,
         Action::DigestSwitchedOff,
         Action::DigestSwitchedOn,
+        Action::ChairHandoverOffered,
+        Action::ChairHandoverCancelled,
+        Action::ChairChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -202,6 +208,9 @@ impl Action {
             Action::DigestSent => "digest.sent",
             Action::DigestSwitchedOff => "digest.switched_off",
             Action::DigestSwitchedOn => "digest.switched_on",
+            Action::ChairHandoverOffered => "chair.handover_offered",
+            Action::ChairHandoverCancelled => "chair.handover_cancelled",
+            Action::ChairChanged => "chair.changed",
         }
     }
 }

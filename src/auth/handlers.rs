@@ -203,7 +203,7 @@ pub struct ChoosePasswordForm {
     confirm: String,
 }
 
-fn parse_new_password(
+pub(crate) fn parse_new_password(
     password: &str,
     confirm: &str,
     errors: &mut FormErrors,

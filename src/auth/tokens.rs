@@ -36,8 +36,15 @@ impl Purpose {
     }
 }
 
-fn hash(token: &str) -> String {
+/// The hash kept in place of a one-time link's token.
+pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token for a one-time link kept in another register's table
+/// (the chair's handover): only `hash(&token)` may be stored.
+pub fn fresh() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 43)
 }
 
 /// Makes a token and returns it; earlier unused tokens for the same person
@@ -60,7 +67,7 @@ pub fn issue(
             .set(person_tokens::used_at.eq(Some(now)))
             .execute(conn)?,
     };
-    let token = Alphanumeric.sample_string(&mut rand::rng(), 43);
+    let token = fresh();
     diesel::insert_into(person_tokens::table)
         .values((
             person_tokens::token_hash.eq(hash(&token)),

@@ -41,6 +41,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    chair_handovers (id) {
+        id -> Text,
+        from_person_id -> Text,
+        to_person_id -> Text,
+        outgoing_leaves -> Bool,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     sign_in_throttle (email) {
         email -> Text,
         failures -> Integer,
@@ -410,6 +424,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     web_sessions,
     person_tokens,
+    chair_handovers,
     sign_in_throttle,
     audit_events,
     audit_head,

@@ -123,3 +123,75 @@ pub fn deactivated(
         to,
     }
 }
+
+/// The sitting chair offers the chair of governors to a successor, who
+/// accepts from the link.
+pub fn chair_handover(to: Recipient, from_name: &str, needs_password: bool, link: String) -> Email {
+    Email {
+        kind: "chair_handover",
+        subject: "You have been asked to take over as chair of governors in Custodian".into(),
+        greeting: format!("Dear {},", to.name),
+        paragraphs: vec![
+            format!(
+                "{from_name}, the chair of governors, has asked you to take over as chair in \
+                 Custodian, the school's register for its Social Networking Policy. The chair \
+                 reviews concerns about the headteacher and the headteacher's own declarations."
+            ),
+            if needs_password {
+                "To accept, open the link and choose a password.".into()
+            } else {
+                "To accept, open the link and sign in with your own account.".into()
+            },
+        ],
+        action: Some(("Accept the chair".into(), link)),
+        after: vec![
+            "The link works once and expires in 7 days. Until you accept, the chair does not \
+             change."
+                .into(),
+            "If you were not expecting this, ignore this email and tell the school.".into(),
+        ],
+        to: vec![to],
+    }
+}
+
+/// The chair of governors changed hands: the outgoing and incoming chair
+/// (and the head) hear of it at once.
+pub fn chair_changed(
+    to: Vec<Recipient>,
+    incoming: Option<&str>,
+    outgoing: &[String],
+    how: &str,
+    link: String,
+) -> Email {
+    let outgoing = if outgoing.is_empty() {
+        "no one".to_owned()
+    } else {
+        outgoing.join(" and ")
+    };
+    Email {
+        kind: "chair_changed",
+        subject: "The chair of governors in Custodian has changed".into(),
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            match incoming {
+                Some(incoming) => format!(
+                    "{incoming} is now the chair of governors in Custodian, in place of \
+                     {outgoing}."
+                ),
+                None => format!(
+                    "{outgoing} is no longer the chair of governors in Custodian, and there is \
+                     no chair now. Whoever runs the server can make one from the command line."
+                ),
+            },
+            format!("{how}."),
+            "The chair reviews concerns about the headteacher and the headteacher's own \
+             declarations. Anyone signed in as either chair has been signed out, so the change \
+             applies at once."
+                .into(),
+            "If this was not expected, tell whoever runs the school's Custodian server now.".into(),
+        ],
+        action: Some(("Open Custodian".into(), link)),
+        after: vec![],
+        to,
+    }
+}

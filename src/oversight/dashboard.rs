@@ -119,6 +119,21 @@ pub fn needs(
     Ok(found)
 }
 
+/// Whether the school has no active chair of governors, for the head's home
+/// page: concerns about the head then have no reviewer, and only the
+/// command line can make one (never the head).
+pub fn no_chair(conn: &mut DbConnection, me: &CurrentPerson) -> Result<bool, AppError> {
+    if me.role != Role::Headteacher {
+        return Ok(false);
+    }
+    let chairs: i64 = people::table
+        .filter(people::active.eq(true))
+        .filter(people::role.eq(Role::Chair.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(chairs == 0)
+}
+
 /// What a member of staff owes: grants to confirm, this year's answer on
 /// declarations, and the current policy.
 fn own_needs(

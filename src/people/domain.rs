@@ -49,13 +49,30 @@ impl Role {
         matches!(self, Role::Headteacher | Role::Chair)
     }
 
-    /// Who may give a person this role: only the head makes someone SLT,
-    /// head or chair; SLT may add and manage staff.
+    /// Who may give a person this role (or take it away): only the head
+    /// makes someone SLT or head; SLT may add and manage staff.
+    /// SECURITY: no one signed in gives or takes the chair of governors, who
+    /// reviews concerns about the head: it passes only by the sitting
+    /// chair's handover or from the command line, so that no act of the
+    /// head alone gives anyone sight of a concern about the head.
     pub fn may_be_given_by(self, giver: Role) -> bool {
         match self {
             Role::Staff => giver.manages_people(),
-            Role::Slt | Role::Headteacher | Role::Chair => giver == Role::Headteacher,
+            Role::Slt | Role::Headteacher => giver == Role::Headteacher,
+            Role::Chair => false,
         }
+    }
+
+    /// Whether a person in this role may be given an official account's
+    /// login: anyone who works in the school, never a governor.
+    pub fn may_hold_grants(self) -> bool {
+        self != Role::Chair
+    }
+
+    /// Whether a person in this role may hold an official account's login
+    /// as its custodian (policy clause j: SLT only).
+    pub fn may_be_custodian(self) -> bool {
+        matches!(self, Role::Slt | Role::Headteacher)
     }
 }
 
@@ -173,6 +190,8 @@ mod tests {
         assert!(!Role::Slt.may_be_given_by(Role::Slt));
         assert!(!Role::Chair.may_be_given_by(Role::Slt));
         assert!(Role::Slt.may_be_given_by(Role::Headteacher));
+        assert!(!Role::Chair.may_be_given_by(Role::Headteacher));
+        assert!(!Role::Chair.may_be_given_by(Role::Chair));
         assert!(!Role::Staff.may_be_given_by(Role::Staff));
         assert!(!Role::Staff.may_be_given_by(Role::Chair));
     }

@@ -1,5 +1,5 @@
 //! People: everyone who signs in, their roles, and leavers (deactivated,
-//! never deleted).
+//! never deleted), and the chair of governors' handover.
 
 pub mod domain;
 pub mod handlers;
@@ -19,5 +19,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/people/{id}/deactivate",
             web::post().to(handlers::deactivate_post),
-        );
+        )
+        .route(urls::CHAIR_HANDOVER, web::get().to(handlers::handover_get))
+        .route(
+            urls::CHAIR_HANDOVER,
+            web::post().to(handlers::handover_post),
+        )
+        .route(
+            urls::CHAIR_HANDOVER_CANCEL,
+            web::post().to(handlers::handover_cancel_post),
+        )
+        .route(urls::CHAIR_ACCEPT, web::get().to(handlers::accept_get))
+        .route(urls::CHAIR_ACCEPT, web::post().to(handlers::accept_post));
 }

@@ -4,11 +4,11 @@ use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::auth::{session_store, tokens};
 use crate::clock::to_row;
 use crate::db::{dialect, try_insert, DbConnection};
-use crate::error::AppError;
+use crate::error::{AppError, FormErrors};
 use crate::ids::PersonId;
 use crate::mail::{self, templates, Recipient};
 use crate::people::domain::{NewPerson, Person, Role};
-use crate::people::store::{self, PersonRow};
+use crate::people::store::{self, HandoverRow, PersonRow};
 use crate::startup::Ctx;
 use crate::web::urls;
 
@@ -30,10 +30,20 @@ impl ChangedBy {
         }
     }
 
+    /// The command line: whoever operates the server.
+    fn is_cli(&self) -> bool {
+        self.role.is_none()
+    }
+
     fn may_give(&self, role: Role) -> bool {
         self.role.is_none_or(|giver| role.may_be_given_by(giver))
     }
 }
+
+/// Why no one signed in gives or takes the chair of governors.
+const CHAIR_NOT_YOURS: &str = "The chair of governors is not given or taken by anyone signed in: \
+     the sitting chair hands the role over in Custodian, or whoever runs the server sets it \
+     from the command line.";
 
 /// What adding a person produced.
 pub struct Added {
@@ -51,6 +61,11 @@ pub fn add(
     new: NewPerson,
     password_hash: Option<String>,
 ) -> Result<Result<Added, AddRefused>, AppError> {
+    // SECURITY: a chair added by the head could read every concern about
+    // the head; only the command line adds one.
+    if new.role == Role::Chair && !by.is_cli() {
+        return Ok(Err(AddRefused::ChairNotYours));
+    }
     if !by.may_give(new.role) {
         return Ok(Err(AddRefused::RoleNotAllowed));
     }
@@ -87,6 +102,10 @@ pub fn add(
             )
             .with_data(serde_json::json!({ "role": person.role.as_str() })),
         )?;
+        if person.role == Role::Chair {
+            // Only one chair at a time: the sitting chair steps down.
+            install_chair(conn, ctx, by, &person, false, true)?;
+        }
         let invitation_link = if password_hash.is_none() {
             let token = tokens::issue(conn, tokens::Purpose::Invitation, Some(id), to_row(now))?;
             let link = ctx
@@ -129,6 +148,7 @@ pub fn add(
 pub enum AddRefused {
     DuplicateEmail,
     RoleNotAllowed,
+    ChairNotYours,
 }
 
 impl AddRefused {
@@ -136,7 +156,11 @@ impl AddRefused {
         match self {
             AddRefused::DuplicateEmail => "Someone with this email address is already in Custodian",
             AddRefused::RoleNotAllowed => {
-                "Only the headteacher can make someone SLT, headteacher or chair of governors"
+                "Only the headteacher can make someone SLT or headteacher"
+            }
+            AddRefused::ChairNotYours => {
+                "The chair of governors is handed over by the sitting chair, or set by whoever \
+                 runs the server from the command line"
             }
         }
     }
@@ -159,57 +183,90 @@ fn heads(conn: &mut DbConnection) -> Result<Vec<Recipient>, AppError> {
         .collect())
 }
 
-/// Changes a person's role and ends their sessions, so it applies at once.
-pub fn change_role(
+/// What a re-check of a person's access took away.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AccessEnded {
+    /// Live grants of an official account's login, each now revoked.
+    pub grants: usize,
+    /// Official accounts they were a custodian of.
+    pub custody: usize,
+}
+
+/// Re-checks everything a person may hold after their role or standing
+/// changed, inside the transaction that changed it. The one place this
+/// rule lives: a role change on the web or the command line, the chair's
+/// handover and a leaver all come through here.
+/// SECURITY: their sessions end (the change applies at once); anyone who
+/// may no longer be given a login (a leaver, a governor) loses every live
+/// grant, each revoked with the account marked "password change due"; anyone
+/// no longer SLT or the head stops being a custodian, likewise.
+pub fn recheck_access(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: Actor,
+    person: &Person,
+) -> Result<AccessEnded, AppError> {
+    use crate::accounts::domain::EndKind;
+    use crate::accounts::service as accounts;
+    session_store::end_sessions_of(conn, person.id)?;
+    let why = if person.active {
+        format!("their role changed to {}", person.role.label())
+    } else {
+        "they left the school".to_owned()
+    };
+    let mut ended = AccessEnded::default();
+    if !person.active || !person.role.may_hold_grants() {
+        let kind = if person.active {
+            EndKind::Revoked
+        } else {
+            EndKind::Deactivated
+        };
+        ended.grants = accounts::end_grants_of(conn, ctx, actor, person.id, kind, &why)?;
+    }
+    if !person.active || !person.role.may_be_custodian() {
+        ended.custody = accounts::end_custody_of(conn, ctx, actor, person.id, &why)?;
+    }
+    Ok(ended)
+}
+
+/// Gives a person a new role inside the caller's transaction: the change,
+/// the re-check of their access, the event, and (when `notify`) the email
+/// to them and the head.
+fn set_role_in_tx(
     conn: &mut DbConnection,
     ctx: &Ctx,
     by: &ChangedBy,
-    id: PersonId,
+    before: &Person,
     role: Role,
+    notify: bool,
 ) -> Result<Person, AppError> {
-    dialect::write(conn, |conn| {
-        let before = store::get_person(conn, id)?;
-        if !(by.may_give(before.role) && by.may_give(role)) {
-            return Err(AppError::Forbidden(
-                "Only the headteacher can give or take away the roles of SLT, headteacher \
-                 and chair of governors.",
-            ));
-        }
-        if by.actor == Actor::Person(id) {
-            return Err(AppError::Conflict(
-                "You cannot change your own role; ask another headteacher or use the \
-                 command line."
-                    .into(),
-            ));
-        }
-        if !before.active {
-            return Err(AppError::Conflict(
-                "This person has been deactivated; their role cannot change.".into(),
-            ));
-        }
-        if before.role == role {
-            return Ok(before);
-        }
-        store::update_role(conn, id, role)?;
-        session_store::end_sessions_of(conn, id)?;
-        let after = store::get_person(conn, id)?;
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(
-                by.actor,
-                Action::PersonRoleChanged,
-                Subject::person(id),
-                format!(
-                    "{} changed {}'s role from {} to {}",
-                    by.name,
-                    after.name,
-                    before.role.label(),
-                    role.label()
-                ),
-            )
-            .with_data(serde_json::json!({ "from": before.role.as_str(), "to": role.as_str() })),
-        )?;
+    let id = before.id;
+    store::update_role(conn, id, role)?;
+    let after = store::get_person(conn, id)?;
+    let ended = recheck_access(conn, ctx, by.actor, &after)?;
+    audit::append(
+        conn,
+        ctx.clock.as_ref(),
+        NewEvent::new(
+            by.actor,
+            Action::PersonRoleChanged,
+            Subject::person(id),
+            format!(
+                "{} changed {}'s role from {} to {}",
+                by.name,
+                after.name,
+                before.role.label(),
+                role.label()
+            ),
+        )
+        .with_data(serde_json::json!({
+            "from": before.role.as_str(),
+            "to": role.as_str(),
+            "grants_ended": ended.grants,
+            "custody_ended": ended.custody,
+        })),
+    )?;
+    if notify {
         let mut to = vec![Recipient::new(&after.name, &after.email)];
         to.extend(
             heads(conn)?
@@ -228,6 +285,221 @@ pub fn change_role(
                 ctx.settings.link(&urls::person(id)),
             ),
         )?;
+    }
+    Ok(after)
+}
+
+/// Deactivates a leaver inside the caller's transaction.
+fn deactivate_in_tx(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &ChangedBy,
+    before: &Person,
+) -> Result<Person, AppError> {
+    let id = before.id;
+    store::deactivate(conn, id, ctx.clock.now_row())?;
+    let after = store::get_person(conn, id)?;
+    let ended = recheck_access(conn, ctx, by.actor, &after)?;
+    audit::append(
+        conn,
+        ctx.clock.as_ref(),
+        NewEvent::new(
+            by.actor,
+            Action::PersonDeactivated,
+            Subject::person(id),
+            format!("{} deactivated {}", by.name, after.name),
+        )
+        .with_data(serde_json::json!({
+            "grants_ended": ended.grants,
+            "custody_ended": ended.custody,
+        })),
+    )?;
+    let to = heads_and_slt(conn)?;
+    // A chair who leaves on handover may leave a school with no head or
+    // SLT in Custodian yet: an email to no one would never send.
+    if !to.is_empty() {
+        mail::enqueue(
+            conn,
+            ctx.clock.as_ref(),
+            &ctx.settings,
+            templates::deactivated(
+                to,
+                &after,
+                ended.grants,
+                &by.name,
+                ctx.settings.link(&urls::person(id)),
+            ),
+        )?;
+    }
+    Ok(after)
+}
+
+/// Makes `successor` the chair of governors inside the caller's transaction
+/// (they may already hold the role, just added as chair): the sitting chair
+/// becomes staff, or leaves, so there is only ever one; the change is an
+/// audit event and is emailed to the outgoing and incoming chair. A first
+/// chair just added (`newly_added`, no one stepping down) is an event but
+/// no email: their invitation, or the operator at the console, tells them.
+fn install_chair(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &ChangedBy,
+    successor: &Person,
+    outgoing_leaves: bool,
+    newly_added: bool,
+) -> Result<Person, AppError> {
+    let sitting: Vec<Person> = store::list_active_with_roles(conn, &[Role::Chair])?
+        .into_iter()
+        .filter(|p| p.id != successor.id)
+        .collect();
+    let mut outgoing = Vec::new();
+    for chair in &sitting {
+        outgoing.push(if outgoing_leaves {
+            deactivate_in_tx(conn, ctx, by, chair)?
+        } else {
+            set_role_in_tx(conn, ctx, by, chair, Role::Staff, false)?
+        });
+    }
+    let incoming = if successor.role == Role::Chair {
+        recheck_access(conn, ctx, by.actor, successor)?;
+        successor.clone()
+    } else {
+        set_role_in_tx(conn, ctx, by, successor, Role::Chair, false)?
+    };
+    let email = !(newly_added && outgoing.is_empty());
+    chair_changed(conn, ctx, by, &outgoing, Some(&incoming), email)?;
+    Ok(incoming)
+}
+
+/// Records and announces a change of chair: the audit event, and the email
+/// to the outgoing and incoming chair and the head. Any handover the
+/// outgoing chair had offered stops working.
+fn chair_changed(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &ChangedBy,
+    outgoing: &[Person],
+    incoming: Option<&Person>,
+    email: bool,
+) -> Result<(), AppError> {
+    let now = ctx.clock.now_row();
+    for person in outgoing {
+        store::end_handovers_from(conn, person.id, now, "superseded")?;
+    }
+    let names: Vec<String> = outgoing.iter().map(|p| p.name.clone()).collect();
+    let how = match (by.is_cli(), incoming) {
+        (true, _) => "This was done from the command line by whoever runs the server".to_owned(),
+        (false, Some(incoming)) if by.actor == Actor::Person(incoming.id) => format!(
+            "{} accepted the handover offered by the chair before them",
+            incoming.name
+        ),
+        (false, _) => format!("{} made the change", by.name),
+    };
+    let summary = match incoming {
+        Some(incoming) if names.is_empty() => {
+            format!("{} became chair of governors", incoming.name)
+        }
+        Some(incoming) => format!(
+            "{} became chair of governors in place of {}",
+            incoming.name,
+            names.join(" and ")
+        ),
+        None => format!(
+            "{} stopped being chair of governors; there is no chair",
+            names.join(" and ")
+        ),
+    };
+    let subject = incoming
+        .or(outgoing.first())
+        .map(|p| Subject::person(p.id))
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("a change of chair with no one")))?;
+    audit::append(
+        conn,
+        ctx.clock.as_ref(),
+        NewEvent::new(
+            by.actor,
+            Action::ChairChanged,
+            subject,
+            format!("{summary}: {how}"),
+        )
+        .with_data(serde_json::json!({
+            "from": outgoing.iter().map(|p| p.id.to_string()).collect::<Vec<_>>(),
+            "to": incoming.map(|p| p.id.to_string()),
+        })),
+    )?;
+    if !email {
+        return Ok(());
+    }
+    let mut to: Vec<Recipient> = Vec::new();
+    for person in outgoing.iter().chain(incoming) {
+        if !to.iter().any(|r| r.address == person.email) {
+            to.push(Recipient::new(&person.name, &person.email));
+        }
+    }
+    for head in heads(conn)? {
+        if !to.iter().any(|r| r.address == head.address) {
+            to.push(head);
+        }
+    }
+    mail::enqueue(
+        conn,
+        ctx.clock.as_ref(),
+        &ctx.settings,
+        templates::chair_changed(
+            to,
+            incoming.map(|p| p.name.as_str()),
+            &names,
+            &how,
+            ctx.settings.link(urls::HOME),
+        ),
+    )?;
+    Ok(())
+}
+
+/// Changes a person's role and ends their sessions, so it applies at once.
+/// From the command line, any role for anyone: making someone chair steps
+/// the sitting chair down to staff.
+pub fn change_role(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &ChangedBy,
+    id: PersonId,
+    role: Role,
+) -> Result<Person, AppError> {
+    dialect::write(conn, |conn| {
+        let before = store::get_person(conn, id)?;
+        // SECURITY: the head (or SLT) never gives or takes the chair.
+        if !by.is_cli() && (before.role == Role::Chair || role == Role::Chair) {
+            return Err(AppError::Forbidden(CHAIR_NOT_YOURS));
+        }
+        if !(by.may_give(before.role) && by.may_give(role)) {
+            return Err(AppError::Forbidden(
+                "Only the headteacher can give or take away the roles of SLT and headteacher.",
+            ));
+        }
+        if by.actor == Actor::Person(id) {
+            return Err(AppError::Conflict(
+                "You cannot change your own role; ask another headteacher or use the \
+                 command line."
+                    .into(),
+            ));
+        }
+        if !before.active {
+            return Err(AppError::Conflict(
+                "This person has been deactivated; their role cannot change.".into(),
+            ));
+        }
+        if before.role == role {
+            return Ok(before);
+        }
+        if role == Role::Chair {
+            return install_chair(conn, ctx, by, &before, false, false);
+        }
+        let was_chair = before.role == Role::Chair;
+        let after = set_role_in_tx(conn, ctx, by, &before, role, !was_chair)?;
+        if was_chair {
+            chair_changed(conn, ctx, by, std::slice::from_ref(&after), None, true)?;
+        }
         Ok(after)
     })
 }
@@ -242,10 +514,14 @@ pub fn deactivate(
 ) -> Result<Person, AppError> {
     dialect::write(conn, |conn| {
         let before = store::get_person(conn, id)?;
+        // SECURITY: deactivating the chair would take concerns about the
+        // head away from them; the chair leaves by handing over.
+        if !by.is_cli() && before.role == Role::Chair {
+            return Err(AppError::Forbidden(CHAIR_NOT_YOURS));
+        }
         if !by.may_give(before.role) {
             return Err(AppError::Forbidden(
-                "Only the headteacher can deactivate SLT members, the headteacher or the \
-                 chair of governors.",
+                "Only the headteacher can deactivate SLT members or the headteacher.",
             ));
         }
         if by.actor == Actor::Person(id) {
@@ -254,34 +530,295 @@ pub fn deactivate(
         if !before.active {
             return Ok(before);
         }
-        store::deactivate(conn, id, ctx.clock.now_row())?;
-        session_store::end_sessions_of(conn, id)?;
-        let ended = crate::accounts::service::end_grants_of_leaver(conn, ctx, by.actor, id)?;
-        let after = store::get_person(conn, id)?;
+        deactivate_in_tx(conn, ctx, by, &before)
+    })
+}
+
+/// A handover of the chair of governors that is waiting for the successor.
+#[derive(Clone, Debug)]
+pub struct Handover {
+    pub from: Person,
+    pub to: Person,
+    /// The outgoing chair leaves (is deactivated) rather than becoming staff.
+    pub outgoing_leaves: bool,
+    pub expires_at: time::OffsetDateTime,
+}
+
+/// How long the successor's link works.
+pub const HANDOVER_LIFETIME: time::Duration = time::Duration::days(7);
+
+/// Who the sitting chair hands over to.
+#[derive(Debug)]
+pub enum Successor {
+    /// Someone already in Custodian.
+    Existing(PersonId),
+    /// Someone new: added as staff, and made chair when they accept.
+    New(NewPerson),
+}
+
+fn handover_from_row(conn: &mut DbConnection, row: &HandoverRow) -> Result<Handover, AppError> {
+    let id = |raw: &str| {
+        PersonId::parse(raw)
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("handover {}: bad person", row.id)))
+    };
+    Ok(Handover {
+        from: store::get_person(conn, id(&row.from_person_id)?)?,
+        to: store::get_person(conn, id(&row.to_person_id)?)?,
+        outgoing_leaves: row.outgoing_leaves,
+        expires_at: crate::clock::from_row(row.expires_at),
+    })
+}
+
+/// The sitting chair, or a refusal.
+fn sitting_chair(conn: &mut DbConnection, me: PersonId) -> Result<Person, AppError> {
+    let chair = store::get_person(conn, me)?;
+    if chair.active && chair.role == Role::Chair {
+        Ok(chair)
+    } else {
+        Err(AppError::Forbidden(
+            "Only the sitting chair of governors hands the role over.",
+        ))
+    }
+}
+
+/// The handover this chair has offered and that still waits, if any.
+pub fn pending_handover(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    me: PersonId,
+) -> Result<Option<Handover>, AppError> {
+    sitting_chair(conn, me)?;
+    match store::find_pending_handover_from(conn, me, ctx.clock.now_row())? {
+        Some(row) => Ok(Some(handover_from_row(conn, &row)?)),
+        None => Ok(None),
+    }
+}
+
+/// The sitting chair names a successor, who is emailed a one-time link to
+/// accept. Nothing changes until they do; a new offer replaces an old one.
+pub fn offer_handover(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    me: PersonId,
+    successor: Successor,
+    outgoing_leaves: bool,
+) -> Result<Result<Handover, FormErrors>, AppError> {
+    dialect::write(conn, |conn| {
+        let chair = sitting_chair(conn, me)?;
+        let now = ctx.clock.now();
+        let mut errors = FormErrors::new();
+        let to = match successor {
+            Successor::Existing(id) => match store::find_person(conn, id)? {
+                // SECURITY: never the head, whose concerns the chair reviews.
+                Some(p) if p.active && p.id != me && p.role != Role::Headteacher => p,
+                _ => {
+                    errors.add(
+                        "successor",
+                        "Choose someone active who is not the headteacher, or name someone new",
+                    );
+                    return Ok(Err(errors));
+                }
+            },
+            Successor::New(new) => {
+                let id = PersonId::new();
+                let row = PersonRow {
+                    id: id.to_string(),
+                    name: new.name.as_str().to_owned(),
+                    email: new.email.as_str().to_owned(),
+                    role: Role::Staff.as_str().to_owned(),
+                    active: true,
+                    password_hash: None,
+                    created_at: to_row(now),
+                    deactivated_at: None,
+                };
+                if !try_insert(conn, |conn| store::insert_person(conn, &row))? {
+                    errors.add(
+                        "email",
+                        "Someone with this email address is already in Custodian: choose them \
+                         from the list",
+                    );
+                    return Ok(Err(errors));
+                }
+                let person = Person::try_from(row)?;
+                audit::append(
+                    conn,
+                    ctx.clock.as_ref(),
+                    NewEvent::new(
+                        Actor::Person(me),
+                        Action::PersonCreated,
+                        Subject::person(id),
+                        format!(
+                            "{} added {} as {}, to hand the chair of governors to",
+                            chair.name,
+                            person.name,
+                            person.role.label()
+                        ),
+                    )
+                    .with_data(serde_json::json!({ "role": person.role.as_str() })),
+                )?;
+                person
+            }
+        };
+        store::end_handovers_from(conn, me, to_row(now), "superseded")?;
+        let token = tokens::fresh();
+        let row = HandoverRow {
+            id: PersonId::new().to_string(),
+            from_person_id: me.to_string(),
+            to_person_id: to.id.to_string(),
+            outgoing_leaves,
+            token_hash: tokens::hash(&token),
+            created_at: to_row(now),
+            expires_at: to_row(now + HANDOVER_LIFETIME),
+            ended_at: None,
+            outcome: None,
+        };
+        store::insert_handover(conn, &row)?;
         audit::append(
             conn,
             ctx.clock.as_ref(),
             NewEvent::new(
-                by.actor,
-                Action::PersonDeactivated,
-                Subject::person(id),
-                format!("{} deactivated {}", by.name, after.name),
-            )
-            .with_data(serde_json::json!({ "grants_ended": ended })),
+                Actor::Person(me),
+                Action::ChairHandoverOffered,
+                Subject::person(to.id),
+                format!(
+                    "{} offered the chair of governors to {}{}",
+                    chair.name,
+                    to.name,
+                    if outgoing_leaves {
+                        ", and will leave on acceptance"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
         )?;
-        let to = heads_and_slt(conn)?;
         mail::enqueue(
             conn,
             ctx.clock.as_ref(),
             &ctx.settings,
-            templates::deactivated(
-                to,
-                &after,
-                ended,
-                &by.name,
-                ctx.settings.link(&urls::person(id)),
+            templates::chair_handover(
+                Recipient::new(&to.name, &to.email),
+                &chair.name,
+                !to.has_password,
+                ctx.settings
+                    .link(&urls::with_token(urls::CHAIR_ACCEPT, &token)),
             ),
         )?;
-        Ok(after)
+        Ok(Ok(handover_from_row(conn, &row)?))
+    })
+}
+
+/// The sitting chair withdraws a waiting handover: its link stops working.
+pub fn cancel_handover(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    me: PersonId,
+) -> Result<Option<Handover>, AppError> {
+    dialect::write(conn, |conn| {
+        let chair = sitting_chair(conn, me)?;
+        let now = ctx.clock.now_row();
+        let Some(row) = store::find_pending_handover_from(conn, me, now)? else {
+            return Ok(None);
+        };
+        store::end_handovers_from(conn, me, now, "cancelled")?;
+        let handover = handover_from_row(conn, &row)?;
+        audit::append(
+            conn,
+            ctx.clock.as_ref(),
+            NewEvent::new(
+                Actor::Person(me),
+                Action::ChairHandoverCancelled,
+                Subject::person(handover.to.id),
+                format!(
+                    "{} withdrew the offer of the chair of governors to {}",
+                    chair.name, handover.to.name
+                ),
+            ),
+        )?;
+        Ok(Some(handover))
+    })
+}
+
+/// The waiting handover a link is for; `None` when the link does not work
+/// (unknown, used, withdrawn or expired).
+pub fn handover_for_link(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    token: &str,
+) -> Result<Option<Handover>, AppError> {
+    match store::find_pending_handover_by_hash(conn, &tokens::hash(token), ctx.clock.now_row())? {
+        Some(row) => Ok(Some(handover_from_row(conn, &row)?)),
+        None => Ok(None),
+    }
+}
+
+/// How the successor shows that they are who the link was sent to.
+pub enum Acceptance {
+    /// Signed in as this person.
+    SignedIn(PersonId),
+    /// A new person, with no password yet: the password they chose (hashed).
+    NewPassword(String),
+}
+
+/// The successor accepts the chair. In one transaction: they become chair,
+/// the outgoing chair becomes staff (or leaves), each re-checked, with the
+/// audit events and the emails to both. `None` when the link does not work.
+pub fn accept_handover(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    token: &str,
+    how: Acceptance,
+) -> Result<Option<Person>, AppError> {
+    dialect::write(conn, |conn| {
+        let now = ctx.clock.now_row();
+        let Some(row) = store::find_pending_handover_by_hash(conn, &tokens::hash(token), now)?
+        else {
+            return Ok(None);
+        };
+        let handover = handover_from_row(conn, &row)?;
+        let (from, to) = (&handover.from, &handover.to);
+        if !(from.active && from.role == Role::Chair && to.active) || to.role == Role::Headteacher {
+            store::end_handover(conn, &row.id, now, "superseded")?;
+            return Ok(None);
+        }
+        match how {
+            Acceptance::SignedIn(id) if id == to.id => {}
+            Acceptance::SignedIn(_) => {
+                return Err(AppError::Forbidden(
+                    "This link is for someone else. Sign out, and sign in as the person it was \
+                     sent to.",
+                ))
+            }
+            Acceptance::NewPassword(hash) => {
+                // SECURITY: a link alone never takes over an account that
+                // already has a password; its owner signs in to accept.
+                if to.has_password {
+                    return Err(AppError::Forbidden(
+                        "Sign in first, then open the link again.",
+                    ));
+                }
+                store::update_password_hash(conn, to.id, &hash)?;
+                audit::append(
+                    conn,
+                    ctx.clock.as_ref(),
+                    NewEvent::new(
+                        Actor::Person(to.id),
+                        Action::PasswordSet,
+                        Subject::person(to.id),
+                        format!("{} chose a password to accept the chair", to.name),
+                    ),
+                )?;
+            }
+        }
+        if store::end_handover(conn, &row.id, now, "accepted")? != 1 {
+            return Ok(None);
+        }
+        let by = ChangedBy {
+            actor: Actor::Person(to.id),
+            role: Some(to.role),
+            name: format!("{}'s handover to {}", from.name, to.name),
+        };
+        let incoming = install_chair(conn, ctx, &by, to, row.outgoing_leaves, false)?;
+        Ok(Some(incoming))
     })
 }

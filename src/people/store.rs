@@ -5,7 +5,7 @@ use time::PrimitiveDateTime;
 
 use super::domain::{Person, Role};
 use crate::clock::from_row;
-use crate::db::schema::people;
+use crate::db::schema::{chair_handovers, people};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::PersonId;
@@ -149,4 +149,96 @@ pub fn deactivate(
             people::deactivated_at.eq(Some(at)),
         ))
         .execute(conn)
+}
+
+/// A handover of the chair of governors, offered by the sitting chair.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = chair_handovers)]
+pub struct HandoverRow {
+    pub id: String,
+    pub from_person_id: String,
+    pub to_person_id: String,
+    pub outgoing_leaves: bool,
+    /// Only the hash of the emailed link's token.
+    pub token_hash: String,
+    pub created_at: PrimitiveDateTime,
+    pub expires_at: PrimitiveDateTime,
+    pub ended_at: Option<PrimitiveDateTime>,
+    pub outcome: Option<String>,
+}
+
+pub fn insert_handover(conn: &mut DbConnection, row: &HandoverRow) -> QueryResult<usize> {
+    diesel::insert_into(chair_handovers::table)
+        .values(row)
+        .execute(conn)
+}
+
+/// The handover this chair offered that is still waiting, if any.
+pub fn find_pending_handover_from(
+    conn: &mut DbConnection,
+    from: PersonId,
+    now: PrimitiveDateTime,
+) -> Result<Option<HandoverRow>, AppError> {
+    Ok(chair_handovers::table
+        .filter(chair_handovers::from_person_id.eq(from.to_string()))
+        .filter(chair_handovers::ended_at.is_null())
+        .filter(chair_handovers::expires_at.gt(now))
+        .order(chair_handovers::created_at.desc())
+        .select(HandoverRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The waiting, unexpired handover whose link's token hashes to this.
+pub fn find_pending_handover_by_hash(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: PrimitiveDateTime,
+) -> Result<Option<HandoverRow>, AppError> {
+    Ok(chair_handovers::table
+        .filter(chair_handovers::token_hash.eq(token_hash))
+        .filter(chair_handovers::ended_at.is_null())
+        .filter(chair_handovers::expires_at.gt(now))
+        .select(HandoverRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Ends a waiting handover; 0 when it had already ended.
+pub fn end_handover(
+    conn: &mut DbConnection,
+    id: &str,
+    at: PrimitiveDateTime,
+    outcome: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        chair_handovers::table
+            .find(id)
+            .filter(chair_handovers::ended_at.is_null()),
+    )
+    .set((
+        chair_handovers::ended_at.eq(Some(at)),
+        chair_handovers::outcome.eq(Some(outcome)),
+    ))
+    .execute(conn)
+}
+
+/// Ends every waiting handover offered by this person (their link stops
+/// working): a new offer, a cancellation, or the chair passing otherwise.
+pub fn end_handovers_from(
+    conn: &mut DbConnection,
+    from: PersonId,
+    at: PrimitiveDateTime,
+    outcome: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        chair_handovers::table
+            .filter(chair_handovers::from_person_id.eq(from.to_string()))
+            .filter(chair_handovers::ended_at.is_null()),
+    )
+    .set((
+        chair_handovers::ended_at.eq(Some(at)),
+        chair_handovers::outcome.eq(Some(outcome)),
+    ))
+    .execute(conn)
 }

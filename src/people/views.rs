@@ -101,3 +101,40 @@ pub fn role_choices(giver: Role, current: Option<Role>) -> Vec<RoleChoice> {
         })
         .collect()
 }
+
+/// Someone the chair may hand over to.
+pub struct SuccessorChoice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The chair's handover page: who waits to accept, or the form to name
+/// a successor.
+#[derive(Template)]
+#[template(path = "people/handover.html")]
+pub struct ChairHandoverPage {
+    pub page: PageContext,
+    /// The successor who has been sent a link, and until when it works.
+    pub pending: Option<(String, String)>,
+    pub choices: Vec<SuccessorChoice>,
+    pub new_selected: bool,
+    pub name: String,
+    pub email: String,
+    pub leaving: bool,
+    pub errors: FormErrors,
+}
+
+/// The successor's page, from the emailed link.
+#[derive(Template)]
+#[template(path = "people/handover_accept.html")]
+pub struct ChairAcceptPage {
+    pub page: PageContext,
+    pub token: String,
+    pub from_name: String,
+    pub to_name: String,
+    pub outgoing_leaves: bool,
+    /// A new person, who chooses a password to accept.
+    pub needs_password: bool,
+    pub errors: FormErrors,
+}

@@ -26,6 +26,8 @@ pub struct HomePage {
     /// What needs this person now, most urgent first.
     pub needs: Vec<Need>,
     pub tasks: Vec<Task>,
+    /// For the head: there is no chair of governors, and how one is made.
+    pub no_chair: bool,
 }
 
 /// What this person can do here, by role.
@@ -108,6 +110,14 @@ fn tasks_for(role: Role) -> Vec<Task> {
             description: "A term's figures from every register, to print for governors or download as CSV; never a name.",
         });
     }
+    if role == Role::Chair {
+        tasks.push(Task {
+            href: urls::CHAIR_HANDOVER,
+            title: "Hand over the chair",
+            description:
+                "Name the next chair of governors; they accept from a link emailed to them.",
+        });
+    }
     tasks.push(Task {
         href: urls::ME,
         title: "Your details",
@@ -127,13 +137,19 @@ pub async fn home_get(
 ) -> Result<HttpResponse, AppError> {
     let ctx = state.ctx();
     let reader = me.clone();
-    let needs = state
+    let (needs, no_chair) = state
         .db
-        .run(move |conn| dashboard::needs(conn, &ctx, &reader))
+        .run(move |conn| {
+            Ok((
+                dashboard::needs(conn, &ctx, &reader)?,
+                dashboard::no_chair(conn, &reader)?,
+            ))
+        })
         .await?;
     render(HomePage {
         page,
         needs,
+        no_chair,
         tasks: tasks_for(me.role),
         name: me.name,
         role: me.role,

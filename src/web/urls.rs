@@ -10,6 +10,11 @@ pub const PASSWORD_RESET: &str = "/password/reset";
 pub const PASSWORD_RESET_CHOOSE: &str = "/password/reset/choose";
 pub const PEOPLE: &str = "/people";
 pub const PEOPLE_NEW: &str = "/people/new";
+/// The sitting chair of governors hands the role over here.
+pub const CHAIR_HANDOVER: &str = "/chair/handover";
+pub const CHAIR_HANDOVER_CANCEL: &str = "/chair/handover/cancel";
+/// The successor accepts the chair here, from the emailed one-time link.
+pub const CHAIR_ACCEPT: &str = "/chair/accept";
 pub const AUDIT: &str = "/audit";
 pub const AUDIT_EXPORT: &str = "/audit/export.csv";
 pub const AUDIT_VERIFY: &str = "/audit/verify";

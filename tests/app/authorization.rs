@@ -60,6 +60,13 @@ fn table(
         ("POST", "/people/new".into(), managers),
         ("POST", format!("/people/{target}/role"), managers),
         ("POST", format!("/people/{target}/deactivate"), managers),
+        // The chair hands over; the successor's link page is public (it
+        // answers "this link no longer works" without a valid token).
+        ("GET", "/chair/handover".into(), chair_only),
+        ("POST", "/chair/handover".into(), chair_only),
+        ("POST", "/chair/handover/cancel".into(), chair_only),
+        ("GET", "/chair/accept".into(), public),
+        ("POST", "/chair/accept".into(), public),
         ("GET", "/audit".into(), audit_readers),
         ("GET", "/audit/export.csv".into(), audit_readers),
         ("POST", "/audit/verify".into(), head_only),

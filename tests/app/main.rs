@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod audit_log;
 mod authorization;
+mod chair;
 mod cli;
 mod concerns;
 mod declarations;
