@@ -17,5 +17,6 @@ mod oversight;
 mod passwords;
 mod people;
 mod policy;
+mod sealed;
 mod security;
 mod sign_in;
