@@ -71,6 +71,15 @@ impl Reviewer {
         }
     }
 
+    /// The letter of this channel's series of references.
+    pub fn series_prefix(self) -> &'static str {
+        match self {
+            Reviewer::Headteacher => "C",
+            Reviewer::Chair => "G",
+            Reviewer::Lado => "L",
+        }
+    }
+
     /// The audit subject type. SECURITY: the headteacher's audit log leaves
     /// out `head_concern` and `lado_concern`, and the chair's leaves out
     /// `lado_concern`, so neither learns such a concern exists.
@@ -367,9 +376,13 @@ pub fn clean_file_name(raw: &str) -> String {
     }
 }
 
-/// "C-12".
-pub fn reference(number: i64) -> String {
-    format!("C-{number}")
+/// The reference people quote: "C-12" for the headteacher's concerns, "G-3"
+/// for the chair's (about the head), "L-1" for those sent to the LADO.
+/// SECURITY: each channel has its own series, so no reference tells of
+/// concerns in another channel (one series left gaps in the head's queue
+/// exactly where the concerns about the head were).
+pub fn reference(reviewer: Reviewer, channel_number: i64) -> String {
+    format!("{}-{channel_number}", reviewer.series_prefix())
 }
 
 #[cfg(test)]
@@ -393,6 +406,13 @@ mod tests {
         assert_eq!(reviewer_for(false, true), Reviewer::Headteacher);
         assert_eq!(reviewer_for(true, false), Reviewer::Chair);
         assert_eq!(reviewer_for(true, true), Reviewer::Lado);
+    }
+
+    #[test]
+    fn each_channel_quotes_its_own_series() {
+        assert_eq!(reference(Reviewer::Headteacher, 2), "C-2");
+        assert_eq!(reference(Reviewer::Chair, 1), "G-1");
+        assert_eq!(reference(Reviewer::Lado, 1), "L-1");
     }
 
     #[test]

@@ -96,10 +96,12 @@ pub fn raise(
         }
         let reviewer = reviewer_for(about_head, new.implicates_chair);
         let id = ConcernId::new();
+        let channel_number = store::next_in_series(conn, reviewer)?;
         let mut number = store::next_number(conn)?;
         let row = |number| ConcernRow {
             id: id.to_string(),
             number,
+            channel_number,
             raised_by: me.id.to_string(),
             raised_at: now,
             about_kind: if about_head {

@@ -6,7 +6,9 @@ use time::{Date, PrimitiveDateTime};
 
 use super::domain::{About, Classification, EntryKind, Outcome, Reviewer, Status};
 use crate::clock::from_row;
-use crate::db::schema::{concern_cases, concern_entries, concern_evidence, concerns};
+use crate::db::schema::{
+    concern_cases, concern_entries, concern_evidence, concern_series, concerns,
+};
 use crate::db::{try_insert, DbConnection};
 use crate::error::AppError;
 use crate::ids::{ConcernId, EvidenceId, PersonId};
@@ -15,6 +17,8 @@ use crate::ids::{ConcernId, EvidenceId, PersonId};
 #[diesel(table_name = concerns)]
 pub struct ConcernRow {
     pub id: String,
+    /// The order raised across every channel. SECURITY: never shown, since
+    /// it would tell of concerns in other channels; `channel_number` is.
     pub number: i64,
     pub raised_by: String,
     pub raised_at: PrimitiveDateTime,
@@ -26,6 +30,8 @@ pub struct ConcernRow {
     pub happened_on: Date,
     pub what_happened: String,
     pub reviewer_role: String,
+    /// Its number in its reviewer's own series ("G-2": the chair's second).
+    pub channel_number: i64,
 }
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
@@ -49,7 +55,7 @@ pub struct CaseRow {
 #[derive(Debug, Clone)]
 pub struct Concern {
     pub id: ConcernId,
-    pub number: i64,
+    pub channel_number: i64,
     pub raised_by: PersonId,
     pub raised_at: time::OffsetDateTime,
     pub about: About,
@@ -76,7 +82,7 @@ impl Concern {
         let bad = || AppError::internal(anyhow::anyhow!("concern {}: unreadable row", row.id));
         Ok(Concern {
             id: ConcernId::parse(&row.id).ok_or_else(bad)?,
-            number: row.number,
+            channel_number: row.channel_number,
             raised_by: PersonId::parse(&row.raised_by).ok_or_else(bad)?,
             raised_at: from_row(row.raised_at),
             about: About::parse(&row.about_kind).ok_or_else(bad)?,
@@ -109,7 +115,7 @@ impl Concern {
     }
 
     pub fn reference(&self) -> String {
-        super::domain::reference(self.number)
+        super::domain::reference(self.reviewer, self.channel_number)
     }
 
     /// An allegation whose LADO referral is not yet recorded.
@@ -179,6 +185,37 @@ pub fn next_number(conn: &mut DbConnection) -> Result<i64, AppError> {
         .select(diesel::dsl::max(concerns::number))
         .first(conn)?;
     Ok(max.unwrap_or(0) + 1)
+}
+
+/// The next number in a reviewer's series, taken inside the raising
+/// transaction: bumping the series row holds it until the transaction ends
+/// (a row lock on PostgreSQL, the write lock on SQLite), so two concerns
+/// raised at once in one channel never share a number, and a number is
+/// never skipped by a raise that fails.
+pub fn next_in_series(conn: &mut DbConnection, reviewer: Reviewer) -> Result<i64, AppError> {
+    let series = concern_series::table.find(reviewer.as_str());
+    loop {
+        let bumped = diesel::update(series)
+            .set(concern_series::last_number.eq(concern_series::last_number + 1))
+            .execute(conn)?;
+        if bumped == 1 {
+            return Ok(series.select(concern_series::last_number).first(conn)?);
+        }
+        // No series row (the migration makes one per channel): start it from
+        // the channel's highest number; a concurrent start wins harmlessly.
+        let highest: Option<i64> = concerns::table
+            .filter(concerns::reviewer_role.eq(reviewer.as_str()))
+            .select(diesel::dsl::max(concerns::channel_number))
+            .first(conn)?;
+        try_insert(conn, |c| {
+            diesel::insert_into(concern_series::table)
+                .values((
+                    concern_series::channel.eq(reviewer.as_str()),
+                    concern_series::last_number.eq(highest.unwrap_or(0)),
+                ))
+                .execute(c)
+        })?;
+    }
 }
 
 pub fn insert_case(conn: &mut DbConnection, row: &CaseRow) -> Result<(), AppError> {

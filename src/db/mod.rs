@@ -7,6 +7,29 @@ pub mod schema;
 
 pub use pool::{DatabaseUrl, Db, DbConnection};
 
+/// SECURITY: the tables that record what happened. The database itself
+/// refuses to change or remove their rows (and, on PostgreSQL, to empty them
+/// with TRUNCATE), whoever asks: guard triggers in the migrations of both
+/// backends, one message for all, "<table> is append-only". A test asks each
+/// backend's catalogue which tables are guarded and holds it to this list.
+pub const APPEND_ONLY_TABLES: &[&str] = &[
+    "audit_events",
+    "audit_verifications",
+    "outbox_attempts",
+    "password_changes",
+    "access_reviews",
+    "access_review_decisions",
+    "declaration_versions",
+    "reconfirmations",
+    "concerns",
+    "concern_evidence",
+    "concern_entries",
+    "policy_versions",
+    "policy_acknowledgements",
+    "moderation_actions",
+    "digests",
+];
+
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::{Connection, QueryResult};
 

@@ -281,6 +281,14 @@ diesel::table! {
         happened_on -> Date,
         what_happened -> Text,
         reviewer_role -> Text,
+        channel_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    concern_series (channel) {
+        channel -> Text,
+        last_number -> BigInt,
     }
 }
 
@@ -406,6 +414,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     digests,
     digest_opt_outs,
     concerns,
+    concern_series,
     concern_cases,
     concern_evidence,
     concern_entries,

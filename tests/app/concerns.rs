@@ -231,26 +231,26 @@ async fn a_concern_about_the_head_goes_to_the_chair_and_the_head_sees_no_trace()
     // The head: not in the queue, the page is refused, nothing in the
     // audit log or the email log, not even on the raiser's filter.
     let (_, queue) = app.page("/concerns/review").await;
-    assert!(!queue.contains("C-1"));
+    assert!(!queue.contains("G-1"));
     let (status, html) = app.page(&format!("/concerns/{id}")).await;
     assert_eq!(status, 403);
     assert!(!html.contains(SEEN));
     let (_, audit) = app.page("/audit").await;
     assert!(
-        !audit.contains("C-1") && !audit.contains("head_concern"),
+        !audit.contains("G-1") && !audit.contains("head_concern"),
         "the head's audit log"
     );
     let (_, audit) = app.page(&format!("/audit?person={}", tom.id)).await;
-    assert!(!audit.contains("C-1") && audit.contains("Tom Reed"));
+    assert!(!audit.contains("G-1") && audit.contains("Tom Reed"));
     let export = app.get("/audit/export.csv").await.text().await.unwrap();
     assert!(!export.contains("concern"));
     let (_, emails) = app.page("/emails").await;
     assert!(
-        !emails.contains("C-1") && !emails.contains("has been received"),
+        !emails.contains("G-1") && !emails.contains("has been received"),
         "the head's email log"
     );
     let (_, home) = app.page("/").await;
-    assert!(!home.contains("C-1"));
+    assert!(!home.contains("G-1"));
 
     // The chair sees that the head tried.
     let (_, html) = chair_browser.page(&format!("/concerns/{id}")).await;
@@ -258,7 +258,7 @@ async fn a_concern_about_the_head_goes_to_the_chair_and_the_head_sees_no_trace()
 
     // The chair's audit log shows it.
     let (_, audit) = chair_browser.page("/audit").await;
-    assert!(audit.contains("raised concern C-1") && audit.contains("added a note to concern C-1"));
+    assert!(audit.contains("raised concern G-1") && audit.contains("added a note to concern G-1"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -295,7 +295,7 @@ async fn a_concern_about_the_head_and_the_chair_points_to_the_lado_and_says_so()
     let (status, _) = chair_browser.page(&format!("/concerns/{id}")).await;
     assert_eq!(status, 403, "{}", chair.name);
     let (_, audit) = chair_browser.page("/audit").await;
-    assert!(!audit.contains("C-1") && !audit.contains("lado_concern"));
+    assert!(!audit.contains("L-1") && !audit.contains("lado_concern"));
     assert_eq!(app.page(&format!("/concerns/{id}")).await.0, 403);
 }
 

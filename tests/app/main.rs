@@ -19,5 +19,6 @@ mod oversight;
 mod passwords;
 mod people;
 mod policy;
+mod sealed;
 mod security;
 mod sign_in;
