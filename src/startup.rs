@@ -42,6 +42,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
     pub sign_in_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub reset_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl AppState {
@@ -108,6 +109,7 @@ impl Application {
             clock: clock.clone(),
             hasher,
             sign_in_limiter: Arc::new(throttle::address_limiter()),
+            reset_limiter: Arc::new(throttle::reset_address_limiter()),
         };
         let ctx = state.ctx();
         let setup_link = db

@@ -424,6 +424,7 @@ pub struct ResetRequestForm {
 }
 
 pub async fn reset_request_post(
+    req: HttpRequest,
     state: web::Data<AppState>,
     page: PageContext,
     CsrfForm(form): CsrfForm<ResetRequestForm>,
@@ -443,11 +444,18 @@ pub async fn reset_request_post(
             );
         }
     };
-    let ctx = state.ctx();
-    state
-        .db
-        .run(move |conn| service::request_reset(conn, &ctx, email.as_str()))
-        .await?;
+    // SECURITY: past the per-address limit nothing is sent, and the answer
+    // is the same page: it tells nothing about the address or the limit.
+    let address_ok = req
+        .peer_addr()
+        .is_none_or(|peer| state.reset_limiter.check_key(&peer.ip()).is_ok());
+    if address_ok {
+        let ctx = state.ctx();
+        state
+            .db
+            .run(move |conn| service::request_reset(conn, &ctx, email.as_str()))
+            .await?;
+    }
     // SECURITY: the same page whether or not the address is known.
     render(ResetSentPage { page })
 }

@@ -17,5 +17,6 @@ mod oversight;
 mod passwords;
 mod people;
 mod policy;
+mod secrets;
 mod security;
 mod sign_in;
