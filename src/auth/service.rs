@@ -307,7 +307,25 @@ pub fn link_is_valid(
     purpose: tokens::Purpose,
     token: &str,
 ) -> Result<bool, AppError> {
-    Ok(tokens::find_valid(conn, purpose, token, ctx.clock.now_row())?.is_some())
+    Ok(
+        match tokens::find_valid(conn, purpose, token, ctx.clock.now_row())? {
+            Some(Some(person)) => invitation_open(conn, purpose, person)?,
+            Some(None) => true,
+            None => false,
+        },
+    )
+}
+
+/// SECURITY: an invitation sets a first password only. An invitation email
+/// that goes out after its person has set one (a printed link used first, a
+/// held email sent late) carries a link that does nothing.
+fn invitation_open(
+    conn: &mut DbConnection,
+    purpose: tokens::Purpose,
+    person: PersonId,
+) -> Result<bool, AppError> {
+    Ok(purpose != tokens::Purpose::Invitation
+        || people_store::get_password_hash(conn, person)?.is_none())
 }
 
 /// Sets a password through an invitation or reset link. `None` when the
@@ -323,6 +341,9 @@ pub fn set_password_by_link(
         let Some(Some(id)) = tokens::consume(conn, purpose, token, ctx.clock.now_row())? else {
             return Ok(None);
         };
+        if !invitation_open(conn, purpose, id)? {
+            return Ok(None);
+        }
         let person = people_store::get_person(conn, id)?;
         if !person.active {
             return Ok(None);

@@ -270,6 +270,60 @@ async fn a_held_invitation_holds_no_link_and_arrives_working_once_a_mail_server_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_that_arrives_after_the_printed_link_was_used_opens_nothing() {
+    use custodian::people::domain::NewPerson;
+    use custodian::people::service::{self, ChangedBy};
+    let app = TestApp::spawn_with(Smtp::Unset).await;
+    // Added at the command line: the link is printed there, and Amira uses it.
+    let new = NewPerson::parse("Amira Hussain", "amira@oakfield.example", "staff").unwrap();
+    let printed = service::add(
+        &mut app.db.conn().unwrap(),
+        &app.ctx(),
+        &ChangedBy::cli(),
+        new,
+        None,
+    )
+    .unwrap()
+    .unwrap()
+    .invitation_link
+    .expect("a printed link");
+    let visitor = TestApp::spawn_client(&app);
+    let response = visitor
+        .post_form(
+            "/invitation",
+            &[
+                ("token", &token_of(&printed)),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Days later the mail server is configured and the held email goes.
+    app.mail.start();
+    let smtp = app.mail.url();
+    app.spawn_second_instance_configured(|settings| settings.smtp_url = Some(smtp))
+        .await;
+    let email = app
+        .mail
+        .wait_for(|m| m.to.iter().any(|t| t == "amira@oakfield.example"))
+        .await
+        .expect("the held invitation is delivered");
+    let (status, html) = visitor.page(&one_time_link(&email)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("This link no longer works"));
+    assert_eq!(
+        visitor
+            .sign_in("amira@oakfield.example", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER,
+        "her own password still stands"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_emails_go_at_most_once_in_five_minutes_and_the_answer_never_changes() {
     let app = TestApp::spawn().await;
     let staff = app.add_person("Tom Reed", Role::Staff);
