@@ -37,7 +37,8 @@ pub fn run(mut settings: Settings) -> anyhow::Result<ExitCode> {
     if folder.exists() {
         std::fs::remove_dir_all(&folder)?;
     }
-    std::fs::create_dir_all(&folder)?;
+    crate::db::files::create_private_dir(&settings.data_dir)?;
+    crate::db::files::create_private_dir(&folder)?;
     settings.database_url = DatabaseUrl::Sqlite(folder.join("custodian-demo.db"));
     if settings.school_name == "Our School" {
         settings.school_name = "Oakfield Primary School (demo)".into();

@@ -8,13 +8,13 @@ use actix_session::SessionMiddleware;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::middleware::from_fn;
 use actix_web::{dev::Server, web, App, HttpServer};
-use actix_web_flash_messages::storage::CookieMessageStore;
 use actix_web_flash_messages::{FlashMessagesFramework, Level};
 use diesel::prelude::*;
 use governor::DefaultKeyedRateLimiter;
 use tokio::sync::watch;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::cookies;
 use crate::auth::current::IDLE_TIMEOUT;
 use crate::auth::password::Hasher;
 use crate::auth::session_store::{self, DbSessionStore};
@@ -42,6 +42,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
     pub sign_in_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub reset_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl AppState {
@@ -108,6 +109,7 @@ impl Application {
             clock: clock.clone(),
             hasher,
             sign_in_limiter: Arc::new(throttle::address_limiter()),
+            reset_limiter: Arc::new(throttle::reset_address_limiter()),
         };
         let ctx = state.ctx();
         let setup_link = db
@@ -201,7 +203,7 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(store.clone(), key.clone())
-            .cookie_name("custodian_session".into())
+            .cookie_name(cookies::session_cookie_name(https).into())
             .cookie_http_only(true)
             .cookie_secure(https)
             .cookie_same_site(SameSite::Lax)
@@ -214,7 +216,7 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
             )
             .build();
         let flash =
-            FlashMessagesFramework::builder(CookieMessageStore::builder(key.clone()).build())
+            FlashMessagesFramework::builder(cookies::FlashCookieStore::new(key.clone(), https))
                 .minimum_level(Level::Info)
                 .build();
         App::new()

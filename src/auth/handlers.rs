@@ -32,22 +32,47 @@ pub struct TokenQuery {
     token: String,
 }
 
-/// Only a path of this site, so a crafted link cannot send anyone elsewhere.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        urls::HOME
+/// Where to go after signing in: only a path of this site, parsed and
+/// written out again, so a crafted link cannot send anyone elsewhere.
+///
+/// SECURITY: browsers drop tabs and line breaks from a URL and read `\` as
+/// `/`, so `/\t/evil.example/` is `//evil.example/`, another site; a line
+/// break in a header is not a redirect at all. Anything with a control
+/// character or a backslash, anything that is not an absolute path, and
+/// anything that resolves to another origin goes home instead.
+pub fn safe_next(base: &url::Url, next: &str) -> String {
+    let home = || urls::HOME.to_owned();
+    if !next.starts_with('/')
+        || next.starts_with("//")
+        || next.chars().any(|c| c.is_control() || c == '\\')
+    {
+        return home();
     }
+    let Ok(parsed) = base.join(next) else {
+        return home();
+    };
+    if parsed.origin() != base.origin() || parsed.cannot_be_a_base() {
+        return home();
+    }
+    let mut path = parsed.path().to_owned();
+    if path.starts_with("//") {
+        return home();
+    }
+    if let Some(query) = parsed.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    path
 }
 
 pub async fn login_get(
+    state: web::Data<AppState>,
     page: PageContext,
     query: web::Query<NextQuery>,
     me: Option<CurrentPerson>,
 ) -> Result<HttpResponse, AppError> {
     if me.is_some() {
-        return Ok(see_other(safe_next(&query.next)));
+        return Ok(see_other(&safe_next(&state.settings.base_url, &query.next)));
     }
     render(LoginPage {
         page,
@@ -155,7 +180,7 @@ pub async fn login_post(
                 .insert(SIGNED_IN_AT_KEY, state.clock.now().unix_timestamp())
                 .map_err(AppError::internal)?;
             FlashMessage::success(format!("Welcome, {}.", person.name)).send();
-            Ok(see_other(safe_next(&form.next)))
+            Ok(see_other(&safe_next(&state.settings.base_url, &form.next)))
         }
         SignIn::Failed => {
             errors.add(
@@ -399,6 +424,7 @@ pub struct ResetRequestForm {
 }
 
 pub async fn reset_request_post(
+    req: HttpRequest,
     state: web::Data<AppState>,
     page: PageContext,
     CsrfForm(form): CsrfForm<ResetRequestForm>,
@@ -418,11 +444,18 @@ pub async fn reset_request_post(
             );
         }
     };
-    let ctx = state.ctx();
-    state
-        .db
-        .run(move |conn| service::request_reset(conn, &ctx, email.as_str()))
-        .await?;
+    // SECURITY: past the per-address limit nothing is sent, and the answer
+    // is the same page: it tells nothing about the address or the limit.
+    let address_ok = req
+        .peer_addr()
+        .is_none_or(|peer| state.reset_limiter.check_key(&peer.ip()).is_ok());
+    if address_ok {
+        let ctx = state.ctx();
+        state
+            .db
+            .run(move |conn| service::request_reset(conn, &ctx, email.as_str()))
+            .await?;
+    }
     // SECURITY: the same page whether or not the address is known.
     render(ResetSentPage { page })
 }
@@ -489,4 +522,32 @@ pub async fn password_post(
     )
     .send();
     Ok(see_other(urls::HOME))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_of_this_site_or_home() {
+        let base = url::Url::parse("https://custodian.school.example").unwrap();
+        let next = |raw: &str| safe_next(&base, raw);
+        assert_eq!(next("/accounts?x=1"), "/accounts?x=1");
+        assert_eq!(next("/concerns/review"), "/concerns/review");
+        for bad in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example/",
+            "/\n/x",
+            "/\r\nSet-Cookie: x=1",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+        ] {
+            assert_eq!(next(bad), "/", "{bad:?}");
+        }
+        // Encoded slashes stay encoded: a path on this site.
+        assert_eq!(next("/%2F%2Fevil"), "/%2F%2Fevil");
+    }
 }

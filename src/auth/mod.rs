@@ -1,6 +1,7 @@
 //! Signing in: passwords, sessions, CSRF, throttling, one-time links, and
 //! the `CurrentPerson` extractor through which every page checks its role.
 
+pub mod cookies;
 pub mod csrf;
 pub mod current;
 pub mod handlers;

@@ -231,32 +231,60 @@ pub fn change_password(
                 format!("{} changed their password", person.name),
             ),
         )?;
+        tell_of_password_change(conn, ctx, person)?;
         Ok(())
     })
 }
 
-/// Emails a reset link if the address belongs to an active person. The
-/// caller answers the same either way.
+/// SECURITY: the person hears of every change of their password, so a
+/// change they did not make (a stolen session, a reset from their mailbox)
+/// does not go unnoticed. The email carries no token: only the way to ask
+/// for a reset.
+fn tell_of_password_change(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    person: &Person,
+) -> Result<(), AppError> {
+    mail::enqueue(
+        conn,
+        ctx.clock.as_ref(),
+        &ctx.settings,
+        templates::password_changed(
+            Recipient::new(&person.name, &person.email),
+            crate::web::format::date_time(ctx.clock.now(), ctx.settings.time_zone),
+            ctx.settings.link(urls::PASSWORD_RESET),
+        ),
+    )?;
+    Ok(())
+}
+
+/// Emails a reset link if the address belongs to an active person who has
+/// not been sent one in the last few minutes. The caller answers the same
+/// either way.
 pub fn request_reset(conn: &mut DbConnection, ctx: &Ctx, email: &str) -> Result<(), AppError> {
     dialect::write(conn, |conn| {
         let Some(person) = people_store::find_by_email(conn, email)?.filter(|p| p.active) else {
             return Ok(());
         };
-        let token = tokens::issue(
-            conn,
-            tokens::Purpose::PasswordReset,
-            Some(person.id),
-            ctx.clock.now_row(),
-        )?;
-        mail::enqueue(
+        let now = ctx.clock.now_row();
+        // SECURITY: one email per person in five minutes, whoever asks, so
+        // nobody can flood a mailbox (or bury a real alert) with resets.
+        if !throttle::take_reset_email(conn, &person.id.to_string(), now)? {
+            return Ok(());
+        }
+        // Links from earlier requests stop working; this email's link is
+        // made as it is sent (SECURITY: the outbox never holds a token).
+        tokens::revoke_unused(conn, tokens::Purpose::PasswordReset, person.id, now)?;
+        mail::enqueue_with_link(
             conn,
             ctx.clock.as_ref(),
             &ctx.settings,
             templates::password_reset(
                 Recipient::new(&person.name, &person.email),
-                ctx.settings
-                    .link(&urls::with_token(urls::PASSWORD_RESET_CHOOSE, &token)),
+                mail::deferred_link(&ctx.settings, tokens::Purpose::PasswordReset),
             ),
+            tokens::Purpose::PasswordReset,
+            person.id,
         )?;
         audit::append(
             conn,
@@ -279,7 +307,25 @@ pub fn link_is_valid(
     purpose: tokens::Purpose,
     token: &str,
 ) -> Result<bool, AppError> {
-    Ok(tokens::find_valid(conn, purpose, token, ctx.clock.now_row())?.is_some())
+    Ok(
+        match tokens::find_valid(conn, purpose, token, ctx.clock.now_row())? {
+            Some(Some(person)) => invitation_open(conn, purpose, person)?,
+            Some(None) => true,
+            None => false,
+        },
+    )
+}
+
+/// SECURITY: an invitation sets a first password only. An invitation email
+/// that goes out after its person has set one (a printed link used first, a
+/// held email sent late) carries a link that does nothing.
+fn invitation_open(
+    conn: &mut DbConnection,
+    purpose: tokens::Purpose,
+    person: PersonId,
+) -> Result<bool, AppError> {
+    Ok(purpose != tokens::Purpose::Invitation
+        || people_store::get_password_hash(conn, person)?.is_none())
 }
 
 /// Sets a password through an invitation or reset link. `None` when the
@@ -295,6 +341,9 @@ pub fn set_password_by_link(
         let Some(Some(id)) = tokens::consume(conn, purpose, token, ctx.clock.now_row())? else {
             return Ok(None);
         };
+        if !invitation_open(conn, purpose, id)? {
+            return Ok(None);
+        }
         let person = people_store::get_person(conn, id)?;
         if !person.active {
             return Ok(None);
@@ -317,6 +366,9 @@ pub fn set_password_by_link(
             ctx.clock.as_ref(),
             NewEvent::new(Actor::Person(id), action, Subject::person(id), summary),
         )?;
+        if purpose == tokens::Purpose::PasswordReset {
+            tell_of_password_change(conn, ctx, &person)?;
+        }
         Ok(Some(person))
     })
 }

@@ -1,6 +1,8 @@
 //! Sign-in throttling. Per account: after 5 failures in a row the account is
 //! locked for a minute, doubling with each further failure up to an hour,
 //! even against the right password. Per client address: a rate limit.
+//! Password reset emails: one per person in five minutes, and a rate limit
+//! per address.
 //!
 //! SECURITY: the per-account count is kept by the email typed, known or not,
 //! so a locked answer tells nothing about whether an account exists.
@@ -12,7 +14,7 @@ use diesel::prelude::*;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use time::{Duration, PrimitiveDateTime};
 
-use crate::db::schema::sign_in_throttle;
+use crate::db::schema::{password_reset_throttle, sign_in_throttle};
 use crate::db::{try_insert, DbConnection};
 use crate::error::AppError;
 
@@ -33,6 +35,47 @@ pub fn address_limiter() -> DefaultKeyedRateLimiter<IpAddr> {
         Quota::per_minute(NonZeroU32::new(30).expect("non-zero"))
             .allow_burst(NonZeroU32::new(10).expect("non-zero")),
     )
+}
+
+/// Password reset requests from one address: 20 at once, then one a
+/// minute. SECURITY: bounds the email a single address can make us send to
+/// many people; a school's staff behind one address stay well within it.
+pub fn reset_address_limiter() -> DefaultKeyedRateLimiter<IpAddr> {
+    RateLimiter::keyed(
+        Quota::per_minute(NonZeroU32::new(1).expect("non-zero"))
+            .allow_burst(NonZeroU32::new(20).expect("non-zero")),
+    )
+}
+
+/// The least time between two password reset emails to one person.
+pub const RESET_EMAIL_INTERVAL: Duration = Duration::minutes(5);
+
+/// Whether a reset email may go to this person now; if so, counts it.
+/// SECURITY: one conditional UPDATE (or the first INSERT), so two requests
+/// at once, on any instance, cannot both pass.
+pub fn take_reset_email(
+    conn: &mut DbConnection,
+    person: &str,
+    now: PrimitiveDateTime,
+) -> Result<bool, AppError> {
+    let taken = diesel::update(
+        password_reset_throttle::table
+            .find(person)
+            .filter(password_reset_throttle::last_sent_at.le(now - RESET_EMAIL_INTERVAL)),
+    )
+    .set(password_reset_throttle::last_sent_at.eq(now))
+    .execute(conn)?;
+    if taken == 1 {
+        return Ok(true);
+    }
+    Ok(try_insert(conn, |conn| {
+        diesel::insert_into(password_reset_throttle::table)
+            .values((
+                password_reset_throttle::person_id.eq(person),
+                password_reset_throttle::last_sent_at.eq(now),
+            ))
+            .execute(conn)
+    })?)
 }
 
 /// When the account may next try, if it is locked now.

@@ -1,5 +1,9 @@
 //! One-time links: setup, invitation and password reset. The link carries a
 //! random token; only its hash is stored; it works once and expires.
+//!
+//! SECURITY: an emailed link's token is made by the mail sender as it sends
+//! (`issue_for_email`), so neither the outbox nor a backup ever holds a
+//! link that works.
 
 use diesel::prelude::*;
 use rand::distr::{Alphanumeric, SampleString};
@@ -24,6 +28,21 @@ impl Purpose {
             Purpose::Setup => "setup",
             Purpose::Invitation => "invitation",
             Purpose::PasswordReset => "password_reset",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Purpose::Setup, Purpose::Invitation, Purpose::PasswordReset]
+            .into_iter()
+            .find(|p| p.as_str() == raw)
+    }
+
+    /// The page the link opens.
+    pub fn path(self) -> &'static str {
+        match self {
+            Purpose::Setup => crate::web::urls::SETUP,
+            Purpose::Invitation => crate::web::urls::INVITATION,
+            Purpose::PasswordReset => crate::web::urls::PASSWORD_RESET_CHOOSE,
         }
     }
 
@@ -73,6 +92,58 @@ pub fn issue(
             person_tokens::token_hash.eq(hash(&token)),
             person_tokens::purpose.eq(purpose.as_str()),
             person_tokens::person_id.eq(person),
+            person_tokens::created_at.eq(now),
+            person_tokens::expires_at.eq(now + purpose.lifetime()),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// Ends every unused token of this purpose for this person (a new reset
+/// request makes the links of earlier ones stop working).
+pub fn revoke_unused(
+    conn: &mut DbConnection,
+    purpose: Purpose,
+    person: PersonId,
+    now: PrimitiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(
+        person_tokens::table
+            .filter(person_tokens::purpose.eq(purpose.as_str()))
+            .filter(person_tokens::person_id.eq(person.to_string()))
+            .filter(person_tokens::used_at.is_null()),
+    )
+    .set(person_tokens::used_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Makes the token of an email's one-time link as the email is sent: the
+/// outbox never holds it. Tokens asked for before this email (`asked_at`)
+/// stop working; one made for this email's earlier attempt, or printed with
+/// it at the command line, keeps working until used or expired.
+pub fn issue_for_email(
+    conn: &mut DbConnection,
+    purpose: Purpose,
+    person: PersonId,
+    asked_at: PrimitiveDateTime,
+    now: PrimitiveDateTime,
+) -> Result<String, AppError> {
+    diesel::update(
+        person_tokens::table
+            .filter(person_tokens::purpose.eq(purpose.as_str()))
+            .filter(person_tokens::person_id.eq(person.to_string()))
+            .filter(person_tokens::used_at.is_null())
+            .filter(person_tokens::created_at.lt(asked_at)),
+    )
+    .set(person_tokens::used_at.eq(Some(now)))
+    .execute(conn)?;
+    let token = Alphanumeric.sample_string(&mut rand::rng(), 43);
+    diesel::insert_into(person_tokens::table)
+        .values((
+            person_tokens::token_hash.eq(hash(&token)),
+            person_tokens::purpose.eq(purpose.as_str()),
+            person_tokens::person_id.eq(Some(person.to_string())),
             person_tokens::created_at.eq(now),
             person_tokens::expires_at.eq(now + purpose.lifetime()),
         ))

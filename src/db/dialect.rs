@@ -98,9 +98,19 @@ pub fn write<T>(
 pub fn backup_to(conn: &mut DbConnection, target: &str) -> anyhow::Result<()> {
     match conn {
         DbConnection::Sqlite(c) => {
-            diesel::sql_query("VACUUM INTO ?")
+            // SECURITY: a backup is the whole register; it is made 0600 before
+            // SQLite writes a byte into it, whatever the umask.
+            let path = std::path::Path::new(target);
+            super::files::create_new_private_file(path)
+                .map_err(|e| anyhow::anyhow!("cannot create {target}: {e}"))?;
+            let copied = diesel::sql_query("VACUUM INTO ?")
                 .bind::<Text, _>(target)
-                .execute(c)?;
+                .execute(c);
+            if let Err(error) = copied {
+                let _ = std::fs::remove_file(path);
+                return Err(error.into());
+            }
+            super::files::restrict_sqlite_companions(path)?;
             Ok(())
         }
         DbConnection::Postgres(_) => {

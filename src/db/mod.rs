@@ -2,6 +2,7 @@
 //! migrations, and the one place where the two backends differ.
 
 pub mod dialect;
+pub mod files;
 mod pool;
 pub mod schema;
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
+use super::files;
 use crate::error::AppError;
 
 /// One connection type for both backends; queries are written once against it.
@@ -95,8 +96,9 @@ impl Db {
     pub fn open(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Self> {
         if let DatabaseUrl::Sqlite(path) = url {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
+                files::create_private_dir(dir)?;
             }
+            files::create_private_file(path)?;
             super::dialect::prepare_sqlite_file(&path.to_string_lossy())?;
         }
         let pool = r2d2::Pool::builder()
@@ -109,6 +111,11 @@ impl Db {
         };
         let mut conn = db.conn()?;
         super::dialect::run_migrations(&mut conn)?;
+        if let DatabaseUrl::Sqlite(path) = url {
+            // SQLite makes the -wal and -shm files as the pool opens; it
+            // copies the database's mode, but say so ourselves.
+            files::restrict_sqlite_companions(path)?;
+        }
         Ok(db)
     }
 

@@ -114,6 +114,15 @@ diesel::table! {
         lease_until -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
+        link_purpose -> Nullable<Text>,
+        link_person_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    password_reset_throttle (person_id) {
+        person_id -> Text,
+        last_sent_at -> Timestamp,
     }
 }
 

@@ -13,7 +13,7 @@ pub mod views;
 
 use actix_web::web;
 
-pub use outbox::{enqueue, Email, Recipient};
+pub use outbox::{deferred_link, enqueue, enqueue_with_link, Email, Recipient};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;

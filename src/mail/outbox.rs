@@ -3,12 +3,14 @@
 use askama::Template;
 use diesel::prelude::*;
 
+use crate::auth::tokens::Purpose;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::schema::outbox;
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::ids::MessageId;
+use crate::ids::{MessageId, PersonId};
+use crate::web::urls;
 
 /// Someone an email goes to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,6 +71,39 @@ struct HtmlBody<'a> {
     reference: &'a str,
 }
 
+/// Stands for the token of a one-time link in a stored email: the sender
+/// puts a fresh token in its place as it sends, so the outbox never holds
+/// one. Letters and punctuation that HTML escaping leaves alone.
+pub const DEFERRED_TOKEN: &str = "[made when sent, never stored]";
+
+/// What takes a sent email's one-time token in the stored copy, wherever
+/// a token was written into the body itself.
+pub const REMOVED_TOKEN: &str = "[link removed once sent]";
+
+/// The absolute one-time link of this purpose, with its token left for the
+/// sender to make: put it in the email, and enqueue with `enqueue_with_link`.
+pub fn deferred_link(settings: &Settings, purpose: Purpose) -> String {
+    settings.link(&urls::with_token(purpose.path(), DEFERRED_TOKEN))
+}
+
+/// SECURITY: takes out every `token=` value from a stored email, so that a
+/// sent message (or the email log showing it) holds no working link.
+pub fn redact_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("token=") {
+        let (before, after) = rest.split_at(at + "token=".len());
+        out.push_str(before);
+        let tail = after.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+        if tail.len() != after.len() {
+            out.push_str(REMOVED_TOKEN);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Adds the email to the outbox and returns its Message-ID. Call it inside
 /// the transaction that makes the change.
 pub fn enqueue(
@@ -76,6 +111,30 @@ pub fn enqueue(
     clock: &dyn Clock,
     settings: &Settings,
     email: Email,
+) -> Result<String, AppError> {
+    insert(conn, clock, settings, email, None)
+}
+
+/// Like `enqueue`, for an email whose action is a one-time link made with
+/// `deferred_link`: the sender makes the link's token for `person` as it
+/// sends (again on each attempt), so no working link is ever stored.
+pub fn enqueue_with_link(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    settings: &Settings,
+    email: Email,
+    purpose: Purpose,
+    person: PersonId,
+) -> Result<String, AppError> {
+    insert(conn, clock, settings, email, Some((purpose, person)))
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    settings: &Settings,
+    email: Email,
+    link: Option<(Purpose, PersonId)>,
 ) -> Result<String, AppError> {
     let id = MessageId::new();
     let domain = settings.base_url.host_str().unwrap_or("custodian.invalid");
@@ -117,7 +176,25 @@ pub fn enqueue(
             }),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(now),
+            outbox::link_purpose.eq(link.map(|(purpose, _)| purpose.as_str())),
+            outbox::link_person_id.eq(link.map(|(_, person)| person.to_string())),
         ))
         .execute(conn)?;
     Ok(message_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_taken_out_of_stored_emails() {
+        let shown = redact_tokens("Choose:\nhttp://x/invitation?token=Ab12Cd\nThanks");
+        assert_eq!(
+            shown,
+            "Choose:\nhttp://x/invitation?token=[link removed once sent]\nThanks"
+        );
+        let deferred = format!("http://x/invitation?token={DEFERRED_TOKEN}");
+        assert_eq!(redact_tokens(&deferred), deferred);
+    }
 }

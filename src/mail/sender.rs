@@ -9,12 +9,14 @@ use lettre::message::{Mailboxes, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::watch;
 
+use super::outbox::DEFERRED_TOKEN;
 use super::store::{self, OutboxRow};
+use crate::auth::tokens::{self, Purpose};
 use crate::clock::{to_row, Clock};
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{dialect, Db};
 use crate::error::AppError;
-use crate::ids::MessageId;
+use crate::ids::{MessageId, PersonId};
 
 pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
@@ -155,13 +157,49 @@ impl Sender {
             {
                 continue;
             }
-            let outcome = self.deliver(transport, &row).await;
+            let outcome = match self.bodies(&row).await? {
+                Ok((text, html)) => self.deliver(transport, &row, text, html).await,
+                Err(error) => Err(error),
+            };
             self.record(row, outcome).await?;
         }
         Ok(count)
     }
 
-    async fn deliver(&self, transport: &Transport, row: &OutboxRow) -> Result<(), String> {
+    /// The text and HTML to send. SECURITY: a one-time link's token is made
+    /// here, as the message goes, and lives only in this delivery: the
+    /// stored message keeps the placeholder. Each attempt makes its own.
+    async fn bodies(&self, row: &OutboxRow) -> Result<Result<(String, String), String>, AppError> {
+        let Some(raw) = row.link_purpose.as_deref() else {
+            return Ok(Ok((row.body_text.clone(), row.body_html.clone())));
+        };
+        let purpose = Purpose::parse(raw);
+        let person = row.link_person_id.as_deref().and_then(PersonId::parse);
+        let (Some(purpose), Some(person)) = (purpose, person) else {
+            return Ok(Err(format!("the one-time link ({raw}) cannot be made")));
+        };
+        let (asked_at, now) = (row.created_at, self.clock.now_row());
+        let token = self
+            .db
+            .run(move |conn| {
+                dialect::write(conn, |conn| {
+                    tokens::issue_for_email(conn, purpose, person, asked_at, now)
+                })
+            })
+            .await?;
+        Ok(Ok((
+            row.body_text.replace(DEFERRED_TOKEN, &token),
+            row.body_html.replace(DEFERRED_TOKEN, &token),
+        )))
+    }
+
+    async fn deliver(
+        &self,
+        transport: &Transport,
+        row: &OutboxRow,
+        text: String,
+        html: String,
+    ) -> Result<(), String> {
         let to: Mailboxes = row
             .recipients
             .parse()
@@ -174,10 +212,7 @@ impl Sender {
             builder = builder.to(mailbox);
         }
         let message = builder
-            .multipart(MultiPart::alternative_plain_html(
-                row.body_text.clone(),
-                row.body_html.clone(),
-            ))
+            .multipart(MultiPart::alternative_plain_html(text, html))
             .map_err(|e| format!("could not build the message: {e}"))?;
         // lettre's own timeout covers connecting, not a server that accepts
         // and then says nothing; this bounds the whole conversation.

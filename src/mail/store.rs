@@ -3,8 +3,9 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
+use super::outbox::redact_tokens;
 use crate::db::schema::{outbox, outbox_attempts};
-use crate::db::DbConnection;
+use crate::db::{dialect, DbConnection};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -23,6 +24,9 @@ pub struct OutboxRow {
     pub next_attempt_at: PrimitiveDateTime,
     pub last_error: Option<String>,
     pub sent_at: Option<PrimitiveDateTime>,
+    /// A one-time link the sender makes as it sends: its purpose and person.
+    pub link_purpose: Option<String>,
+    pub link_person_id: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -104,25 +108,34 @@ pub fn renew_lease(
     Ok(renewed == 1)
 }
 
-/// A delivery worked.
+/// A delivery worked. SECURITY: in the same transaction, any token written
+/// into the stored body is taken out, so a sent message holds no working link.
 pub fn mark_sent(
     conn: &mut DbConnection,
     id: &str,
     attempt_id: &str,
     at: PrimitiveDateTime,
 ) -> Result<(), AppError> {
-    insert_attempt(conn, attempt_id, id, at, None)?;
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::status.eq("sent"),
-            outbox::sent_at.eq(Some(at)),
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::lease_owner.eq(None::<String>),
-            outbox::lease_until.eq(None::<PrimitiveDateTime>),
-            outbox::last_error.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    Ok(())
+    dialect::write(conn, |conn| {
+        insert_attempt(conn, attempt_id, id, at, None)?;
+        let (text, html): (String, String) = outbox::table
+            .find(id)
+            .select((outbox::body_text, outbox::body_html))
+            .first(conn)?;
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::status.eq("sent"),
+                outbox::sent_at.eq(Some(at)),
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::lease_owner.eq(None::<String>),
+                outbox::lease_until.eq(None::<PrimitiveDateTime>),
+                outbox::last_error.eq(None::<String>),
+                outbox::body_text.eq(redact_tokens(&text)),
+                outbox::body_html.eq(redact_tokens(&html)),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 /// A delivery failed: try again at `next`, or give up (`failed`).

@@ -43,6 +43,27 @@ pub fn password_reset(to: Recipient, link: String) -> Email {
     }
 }
 
+/// After a password change or reset. SECURITY: no token in it, only the
+/// page where a reset is asked for.
+pub fn password_changed(to: Recipient, at: String, reset_request_link: String) -> Email {
+    Email {
+        kind: "password_changed",
+        subject: "Your Custodian password was changed".into(),
+        greeting: format!("Dear {},", to.name),
+        paragraphs: vec![
+            format!("Your Custodian password was changed at {at}."),
+            format!(
+                "If this was not you, tell the headteacher now and reset it at \
+                 {reset_request_link}"
+            ),
+            "Anywhere you were signed in has been signed out.".into(),
+        ],
+        action: Some(("Reset your password".into(), reset_request_link)),
+        after: vec!["If it was you, there is nothing more to do.".into()],
+        to: vec![to],
+    }
+}
+
 pub fn sign_in_locked(to: Recipient, until: String, login_link: String) -> Email {
     Email {
         kind: "sign_in_locked",

@@ -107,20 +107,24 @@ pub fn add(
             install_chair(conn, ctx, by, &person, false, true)?;
         }
         let invitation_link = if password_hash.is_none() {
+            // The link printed at the command line; the email's own link is
+            // made as it is sent (SECURITY: the outbox never holds a token).
             let token = tokens::issue(conn, tokens::Purpose::Invitation, Some(id), to_row(now))?;
             let link = ctx
                 .settings
                 .link(&urls::with_token(urls::INVITATION, &token));
-            mail::enqueue(
+            mail::enqueue_with_link(
                 conn,
                 ctx.clock.as_ref(),
                 &ctx.settings,
                 templates::invitation(
                     Recipient::new(&person.name, &person.email),
                     person.role,
-                    link.clone(),
+                    mail::deferred_link(&ctx.settings, tokens::Purpose::Invitation),
                     &by.name,
                 ),
+                tokens::Purpose::Invitation,
+                id,
             )?;
             audit::append(
                 conn,

@@ -20,5 +20,6 @@ mod passwords;
 mod people;
 mod policy;
 mod sealed;
+mod secrets;
 mod security;
 mod sign_in;

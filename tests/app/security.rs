@@ -224,7 +224,7 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
         .collect();
     let session = cookies
         .iter()
-        .find(|c| c.starts_with("custodian_session="))
+        .find(|c| c.starts_with("__Host-custodian_session="))
         .expect("a session cookie at sign-in");
     assert!(
         session.contains("Secure") && session.contains("HttpOnly"),

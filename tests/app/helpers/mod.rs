@@ -139,9 +139,19 @@ impl TestApp {
     /// A second instance of the app on the same database (PostgreSQL: how a
     /// school runs several behind a load balancer), sharing the clock.
     pub async fn spawn_second_instance(&self) -> String {
+        self.spawn_second_instance_configured(|_| {}).await
+    }
+
+    /// A second instance with its settings adjusted (a mail server
+    /// configured at last, say).
+    pub async fn spawn_second_instance_configured(
+        &self,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> String {
         let mut settings = self.settings.clone();
         settings.bind = "127.0.0.1:0".parse().expect("address");
         settings.base_url_explicit = false;
+        adjust(&mut settings);
         let app = Application::build(settings, Arc::new(self.clock.clone()))
             .await
             .expect("the second instance builds");
