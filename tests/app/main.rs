@@ -9,6 +9,7 @@ mod authorization;
 mod cli;
 mod concerns;
 mod declarations;
+mod free;
 mod health;
 mod migrations;
 mod moderation;
