@@ -93,9 +93,10 @@ impl CsrfKey {
     }
 }
 
-/// A nonce made on this request, for the cookie the response sets.
+/// The nonce this request's forms were signed for, for the cookie the
+/// response sets.
 #[derive(Clone)]
-struct FreshNonce(String);
+struct NonceInUse(String);
 
 fn signed_in(session: &Session) -> bool {
     session.get::<String>(PERSON_KEY).ok().flatten().is_some()
@@ -151,27 +152,26 @@ pub fn token(req: &HttpRequest) -> Result<String, AppError> {
         return Ok(token);
     }
     let (key, now) = parts(req)?;
-    let fresh = req.extensions().get::<FreshNonce>().cloned();
-    let nonce = match fresh.map(|f| f.0).or_else(|| sent_nonce(req)) {
-        Some(nonce) => nonce,
-        None => {
-            let nonce = Alphanumeric.sample_string(&mut rand::rng(), 43);
-            req.extensions_mut().insert(FreshNonce(nonce.clone()));
-            nonce
-        }
-    };
+    let in_use = req.extensions().get::<NonceInUse>().cloned();
+    let nonce = in_use
+        .map(|n| n.0)
+        .or_else(|| sent_nonce(req))
+        .unwrap_or_else(|| Alphanumeric.sample_string(&mut rand::rng(), 43));
+    // The cookie is set again with the page, so it lives as long as the
+    // token in the page's forms.
+    req.extensions_mut().insert(NonceInUse(nonce.clone()));
     Ok(key.sign(&nonce, now + SIGNED_OUT_TTL.whole_seconds()))
 }
 
-/// Sets the signed-out nonce cookie when a page made one. Wraps the
+/// Sets the signed-out nonce cookie when a page signed a token for it. Wraps the
 /// session middleware, so it sees error pages too.
 pub async fn nonce_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let mut response = next.call(req).await?;
-    let fresh = response.request().extensions().get::<FreshNonce>().cloned();
-    if let Some(FreshNonce(nonce)) = fresh {
+    let in_use = response.request().extensions().get::<NonceInUse>().cloned();
+    if let Some(NonceInUse(nonce)) = in_use {
         let name = nonce_cookie_name(response.request());
         let https = name == NONCE_COOKIE_HTTPS;
         let cookie = Cookie::build(name, nonce)
