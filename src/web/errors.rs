@@ -125,6 +125,10 @@ pub async fn last_resort(
         }
         Ok(Err(error)) => {
             let status = error.as_response_error().status_code();
+            if status.as_u16() < 400 {
+                // Not a failure (a redirect to sign-in): its own answer.
+                return Ok(Fallback::carry(error.error_response()));
+            }
             if status.is_server_error() {
                 tracing::error!(error = ?error, request_id = %fallback.request_id, "request failed");
             }
@@ -199,7 +203,11 @@ impl Fallback {
 
     fn respond(self, status: StatusCode) -> ServiceResponse<BoxBody> {
         let response = self.page(status);
-        // The original request is gone; a bare one carries the response out.
+        Self::carry(response)
+    }
+
+    /// The original request is gone; a bare one carries the response out.
+    fn carry(response: HttpResponse) -> ServiceResponse<BoxBody> {
         ServiceResponse::new(
             actix_web::test::TestRequest::default().to_http_request(),
             response,
