@@ -202,7 +202,7 @@ fn cookie_key(conn: &mut DbConnection) -> anyhow::Result<Key> {
 fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Server> {
     let https = state.settings.served_over_https();
     let store = DbSessionStore::new(state.db.clone(), state.clock.clone());
-    let csrf_key = web::Data::new(CsrfKey::derive(&key));
+    let csrf_key = web::Data::new(CsrfKey::derive(&key)?);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(store.clone(), key.clone())

@@ -54,19 +54,22 @@ const NONCE_COOKIE_HTTPS: &str = "__Host-custodian_csrf";
 /// The key that signs signed-out tokens, derived from the cookie key so that
 /// every instance on a shared database agrees.
 #[derive(Clone)]
-pub struct CsrfKey([u8; 32]);
+pub struct CsrfKey(Hmac<Sha256>);
 
 impl CsrfKey {
-    pub fn derive(cookie_key: &actix_web::cookie::Key) -> Self {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(cookie_key.signing())
-            .expect("HMAC takes a key of any length");
-        mac.update(b"custodian signed-out csrf key v1");
-        Self(mac.finalize().into_bytes().into())
+    pub fn derive(cookie_key: &actix_web::cookie::Key) -> anyhow::Result<Self> {
+        Self::from_secret(cookie_key.signing())
+    }
+
+    fn from_secret(secret: &[u8]) -> anyhow::Result<Self> {
+        let mut derive = <Hmac<Sha256> as Mac>::new_from_slice(secret)?;
+        derive.update(b"custodian signed-out csrf key v1");
+        let key = derive.finalize().into_bytes();
+        Ok(Self(<Hmac<Sha256> as Mac>::new_from_slice(&key)?))
     }
 
     fn mac(&self, nonce: &str, expires: i64) -> String {
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        let mut mac = self.0.clone();
         mac.update(nonce.as_bytes());
         mac.update(b"|");
         mac.update(expires.to_string().as_bytes());
@@ -261,7 +264,7 @@ mod tests {
 
     #[test]
     fn a_signed_out_token_holds_only_for_its_nonce_and_until_it_expires() {
-        let key = CsrfKey([7; 32]);
+        let key = CsrfKey::from_secret(&[7; 32]).unwrap();
         let token = key.sign("nonce-a", 1_000);
         assert!(key.check("nonce-a", &token, 999));
         assert!(!key.check("nonce-a", &token, 1_000), "expired");
@@ -270,7 +273,7 @@ mod tests {
             "another browser's nonce"
         );
         assert!(!key.check("", &token, 999));
-        let other = CsrfKey([8; 32]);
+        let other = CsrfKey::from_secret(&[8; 32]).unwrap();
         assert!(!other.check("nonce-a", &token, 999), "another key");
         let stretched = token.replacen("1000", "9000", 1);
         assert!(!key.check("nonce-a", &stretched, 999), "expiry is signed");
