@@ -34,6 +34,9 @@ pub struct Settings {
     pub sender_poll: Duration,
     /// How often scheduled work (grants ending on their date) runs.
     pub job_interval: Duration,
+    /// How long a request body may take to arrive, whatever its pace
+    /// (headers have actix's own timeout); tests shorten it.
+    pub body_timeout: Duration,
     /// The day each school year's reconfirmation of declarations starts.
     pub reconfirm_from: (time::Month, u8),
     /// Whether scheduled work sends the yearly reconfirmation requests
@@ -168,6 +171,7 @@ impl Settings {
             password_hashing: HashParams::owasp(),
             sender_poll: Duration::from_secs(5),
             job_interval: Duration::from_secs(60),
+            body_timeout: crate::web::limits::BODY_TIMEOUT,
             reconfirm_from,
             send_reconfirmations: true,
             send_digests: true,

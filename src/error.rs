@@ -16,7 +16,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
     NotFound,
@@ -30,8 +30,49 @@ pub enum AppError {
     RateLimited(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The path is ours, the method is not: the methods it takes.
+    #[error("method not allowed")]
+    MethodNotAllowed(&'static str),
+    /// The body came too slowly (a client trickling it, or a dead link).
+    #[error("request body timed out")]
+    Timeout,
+    /// The body was larger than any form of ours sends.
+    #[error("request body too large")]
+    TooLarge,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+}
+
+/// SECURITY: logs show errors by their Debug form; the page a signed-out
+/// person asked for may carry a one-time token in its query string, so only
+/// its path is ever shown.
+impl std::fmt::Debug for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound => f.write_str("NotFound"),
+            Self::Unauthenticated { next } => f
+                .debug_struct("Unauthenticated")
+                .field("path", &next.as_deref().map(path_only))
+                .finish(),
+            Self::Forbidden(why) => f.debug_tuple("Forbidden").field(why).finish(),
+            Self::Conflict(why) => f.debug_tuple("Conflict").field(why).finish(),
+            Self::RateLimited(why) => f.debug_tuple("RateLimited").field(why).finish(),
+            Self::BadRequest(why) => f.debug_tuple("BadRequest").field(why).finish(),
+            Self::MethodNotAllowed(allow) => {
+                f.debug_tuple("MethodNotAllowed").field(allow).finish()
+            }
+            Self::Timeout => f.write_str("Timeout"),
+            Self::TooLarge => f.write_str("TooLarge"),
+            Self::Internal(cause) => f.debug_tuple("Internal").field(cause).finish(),
+        }
+    }
+}
+
+/// A path and query without its query.
+pub fn path_only(path_and_query: &str) -> &str {
+    path_and_query
+        .split_once('?')
+        .map_or(path_and_query, |(path, _)| path)
 }
 
 impl AppError {
@@ -51,6 +92,18 @@ impl AppError {
             Self::Conflict(why) => ("This cannot be done now", why.clone()),
             Self::RateLimited(why) => ("Too many attempts", why.clone()),
             Self::BadRequest(why) => ("Something was wrong with that request", why.clone()),
+            Self::MethodNotAllowed(_) => (
+                "That cannot be done here",
+                "This address does not accept that request.".into(),
+            ),
+            Self::Timeout => (
+                "That took too long",
+                "What you sent arrived too slowly, so nothing was saved. Please try again.".into(),
+            ),
+            Self::TooLarge => (
+                "That was too large",
+                "What you sent was larger than this page accepts. Nothing was saved.".into(),
+            ),
             Self::Internal(_) => (
                 "Sorry, something went wrong",
                 "Nothing was lost or half-saved. Please try again; if it happens again, \
@@ -93,6 +146,9 @@ impl ResponseError for AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,7 +168,15 @@ impl ResponseError for AppError {
                 .finish();
         }
         let (title, message) = self.page_text();
-        let mut response = HttpResponse::build(self.status_code()).finish();
+        let mut builder = HttpResponse::build(self.status_code());
+        if matches!(self, Self::Timeout | Self::TooLarge) {
+            // The rest of the body is not worth waiting for.
+            builder.force_close();
+        }
+        if let Self::MethodNotAllowed(allow) = self {
+            builder.insert_header((header::ALLOW, *allow));
+        }
+        let mut response = builder.finish();
         response
             .extensions_mut()
             .insert(ErrorPage { title, message });

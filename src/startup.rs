@@ -15,6 +15,7 @@ use tokio::sync::watch;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::cookies;
+use crate::auth::csrf::{self, CsrfKey};
 use crate::auth::current::IDLE_TIMEOUT;
 use crate::auth::password::Hasher;
 use crate::auth::session_store::{self, DbSessionStore};
@@ -25,7 +26,9 @@ use crate::db::schema::app_secrets;
 use crate::db::{Db, DbConnection};
 use crate::error::AppError;
 use crate::mail::sender::Sender;
-use crate::web::{errors, headers, health, pages, static_files, telemetry::RequestSpan, urls};
+use crate::web::{
+    errors, headers, health, limits, pages, static_files, telemetry::RequestSpan, urls,
+};
 
 /// What every service call needs besides a connection.
 #[derive(Clone)]
@@ -79,8 +82,9 @@ impl Stopper {
     }
 }
 
-/// Largest request body we accept; forms are small.
-const MAX_BODY: usize = 64 * 1024;
+/// Largest URL-encoded body we accept: what the largest form allows
+/// (`web::form::MAX_FORM_BODY`); the policy and evidence uploads have their own.
+const MAX_BODY: usize = crate::web::form::MAX_FORM_BODY;
 
 impl Application {
     /// Opens the database (applying migrations), binds the address and
@@ -200,6 +204,7 @@ fn cookie_key(conn: &mut DbConnection) -> anyhow::Result<Key> {
 fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Server> {
     let https = state.settings.served_over_https();
     let store = DbSessionStore::new(state.db.clone(), state.clock.clone());
+    let csrf_key = web::Data::new(CsrfKey::derive(&key)?);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(store.clone(), key.clone())
@@ -221,6 +226,7 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
                 .build();
         App::new()
             .app_data(data.clone())
+            .app_data(csrf_key.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .app_data(web::FormConfig::default().limit(MAX_BODY))
             .app_data(web::QueryConfig::default().error_handler(|_, _| {
@@ -230,9 +236,18 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
                 .into()
             }))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            // Innermost first. The error pages see the session (for the
+            // layout); the last resort, outside it, answers whatever the
+            // session or flash layers raise; the headers, outermost, go on
+            // every answer.
+            .wrap(from_fn(limits::body_deadline_layer))
+            .wrap(from_fn(limits::refuse_control_in_address))
+            .wrap(from_fn(errors::head_as_get))
             .wrap(from_fn(errors::error_pages))
             .wrap(flash)
             .wrap(sessions)
+            .wrap(from_fn(csrf::nonce_cookie))
+            .wrap(from_fn(errors::last_resort))
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(headers::security_headers(https))
             .route(urls::HOME, web::get().to(pages::home_get))

@@ -6,6 +6,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::error::FormErrors;
 use crate::ids::{AccountId, GrantId, PersonId};
+use crate::web::form::{self, TextKind};
 
 /// The platforms a school account lives on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -247,14 +248,9 @@ fn required_text(
     raw: &str,
     missing: &str,
     max: usize,
+    kind: TextKind,
 ) -> String {
-    let text = raw.trim().to_owned();
-    if text.is_empty() {
-        errors.add(field, missing);
-    } else if text.chars().count() > max {
-        errors.add(field, format!("Use {max} characters or fewer"));
-    }
-    text
+    form::required_text(errors, field, raw, max, kind, missing)
 }
 
 /// A new official account, checked. The opener is checked against the
@@ -289,9 +285,11 @@ impl NewAccount {
             handle,
             "Enter the account's name or handle",
             100,
+            TextKind::Line,
         );
-        let profile_url = profile_url.trim().to_owned();
+        let profile_url = form::text(&mut errors, "profile_url", profile_url, 500, TextKind::Line);
         match url::Url::parse(&profile_url) {
+            _ if errors.get("profile_url").is_some() => {}
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
             _ => errors.add(
                 "profile_url",
@@ -304,6 +302,7 @@ impl NewAccount {
             purpose,
             "Say what the account is for",
             500,
+            TextKind::Long,
         );
         let existing = match existing {
             None => None,
@@ -370,6 +369,7 @@ impl NewGrant {
             purpose,
             "Say what they will use the account for",
             500,
+            TextKind::Long,
         );
         let ends_on = if ends_on.trim().is_empty() {
             None
@@ -407,22 +407,62 @@ impl NewGrant {
 /// A reason, required (revoking, closing).
 pub fn parse_reason(raw: &str) -> Result<String, FormErrors> {
     let mut errors = FormErrors::new();
-    let reason = required_text(&mut errors, "reason", raw, "Give the reason", 500);
+    let reason = required_text(
+        &mut errors,
+        "reason",
+        raw,
+        "Give the reason",
+        500,
+        TextKind::Long,
+    );
     errors.finish(|| reason)
 }
 
-/// The date a password was changed: not in the future.
-pub fn parse_change_date(raw: &str, today: Date) -> Result<Date, FormErrors> {
+/// The longest note on a recorded password change.
+pub const PASSWORD_NOTE_MAX: usize = 500;
+/// The longest notes on an access review.
+pub const REVIEW_NOTES_MAX: usize = 1_000;
+
+/// A recorded password change: the date (not in the future) and an
+/// optional note, never cut short.
+pub fn parse_password_change(
+    raw_date: &str,
+    raw_note: &str,
+    today: Date,
+) -> Result<(Date, String), FormErrors> {
     let mut errors = FormErrors::new();
-    match parse_date(raw) {
-        None => errors.add(
-            "changed_on",
-            "Enter the date the password was changed, like 2026-11-24",
-        ),
-        Some(d) if d > today => errors.add("changed_on", "The date cannot be in the future"),
-        Some(d) => return Ok(d),
+    let date = match parse_date(raw_date) {
+        None => {
+            errors.add(
+                "changed_on",
+                "Enter the date the password was changed, like 2026-11-24",
+            );
+            None
+        }
+        Some(d) if d > today => {
+            errors.add("changed_on", "The date cannot be in the future");
+            None
+        }
+        Some(d) => Some(d),
+    };
+    let note = form::text(
+        &mut errors,
+        "note",
+        raw_note,
+        PASSWORD_NOTE_MAX,
+        TextKind::Long,
+    );
+    match date {
+        Some(date) if errors.is_empty() => Ok((date, note)),
+        _ => Err(errors),
     }
-    Err(errors)
+}
+
+/// An access review's notes: optional, never cut short.
+pub fn parse_review_notes(raw: &str) -> Result<String, FormErrors> {
+    let mut errors = FormErrors::new();
+    let notes = form::text(&mut errors, "notes", raw, REVIEW_NOTES_MAX, TextKind::Long);
+    errors.finish(|| notes)
 }
 
 #[cfg(test)]

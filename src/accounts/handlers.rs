@@ -912,11 +912,11 @@ pub async fn password_post(
     let by = require_manager(&me)?;
     let id = account_id(&path)?;
     let today = format::local_date(state.clock.now(), state.settings.time_zone);
-    let changed_on = match domain::parse_change_date(&form.changed_on, today) {
-        Ok(date) => date,
-        Err(errors) => return password_page(&state, page, id, form, errors).await,
-    };
-    let note = form.note.trim().chars().take(500).collect::<String>();
+    let (changed_on, note) =
+        match domain::parse_password_change(&form.changed_on, &form.note, today) {
+            Ok(parsed) => parsed,
+            Err(errors) => return password_page(&state, page, id, form, errors).await,
+        };
     let ctx = state.ctx();
     state
         .db
@@ -1018,10 +1018,11 @@ pub async fn review_post(
             }
         })
         .collect();
-    let notes = form
-        .get("notes")
-        .map(|n| n.trim().chars().take(1000).collect())
-        .unwrap_or_default();
+    let raw_notes = form.get("notes").cloned().unwrap_or_default();
+    let notes = match domain::parse_review_notes(&raw_notes) {
+        Ok(notes) => notes,
+        Err(errors) => return review_page(&state, page, id, form, raw_notes, errors).await,
+    };
     let ctx = state.ctx();
     let saved_notes: String = notes;
     let for_service = saved_notes.clone();

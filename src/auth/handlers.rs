@@ -17,6 +17,7 @@ use crate::error::{AppError, FormErrors};
 use crate::people::domain::{EmailAddress, NewPerson, Person, Role};
 use crate::people::store as people_store;
 use crate::startup::AppState;
+use crate::web::form::{self, TextKind};
 use crate::web::layout::PageContext;
 use crate::web::{format, render, render_with, see_other, urls};
 
@@ -116,6 +117,8 @@ pub async fn login_post(
         .ok();
     if form.password.is_empty() {
         errors.add("password", "Enter your password");
+    } else {
+        form::check_control(&mut errors, "password", &form.password, TextKind::Line);
     }
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return again(page, errors);

@@ -148,6 +148,9 @@ impl NewPassword {
         if chars > MAX_PASSWORD_CHARS {
             return Err(format!("Use at most {MAX_PASSWORD_CHARS} characters."));
         }
+        if crate::web::form::has_control(raw, crate::web::form::TextKind::Line) {
+            return Err(crate::web::form::CONTROL_MESSAGE.into());
+        }
         if is_common(raw) {
             return Err(
                 "This is one of the most commonly used passwords. Choose one that others \

@@ -8,6 +8,7 @@ use time_tz::{OffsetDateTimeExt, Tz};
 use crate::error::FormErrors;
 use crate::ids::{AccountId, PersonId};
 use crate::people::domain::Role;
+use crate::web::form::{self, TextKind};
 
 /// Text fields are generous but bounded, so a page always renders.
 pub const MAX_TEXT: usize = 10_000;
@@ -234,22 +235,12 @@ fn text(
     raw: &str,
     missing: Option<&str>,
     max: usize,
+    kind: TextKind,
 ) -> String {
-    let trimmed = raw.trim().to_owned();
-    if trimmed.is_empty() {
-        if let Some(missing) = missing {
-            errors.add(field, missing);
-        }
-    } else if trimmed.chars().count() > max {
-        errors.add(
-            field,
-            format!(
-                "Keep this to {max} characters or fewer; it has {}",
-                trimmed.chars().count()
-            ),
-        );
+    match missing {
+        Some(missing) => form::required_text(errors, field, raw, max, kind, missing),
+        None => form::text(errors, field, raw, max, kind),
     }
-    trimmed
 }
 
 impl NewConcern {
@@ -293,6 +284,7 @@ impl NewConcern {
             &input.about_detail,
             detail_missing,
             MAX_SHORT_TEXT,
+            TextKind::Line,
         );
         let happened_on = match parse_date(&input.happened_on) {
             Some(d) if d > today => {
@@ -318,6 +310,7 @@ impl NewConcern {
             &input.what_happened,
             Some("Describe what you saw or heard"),
             MAX_TEXT,
+            TextKind::Long,
         );
         let implicates_chair = input.implicates_chair;
         errors.finish(|| NewConcern {

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
-use actix_session::SessionExt;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -17,7 +16,7 @@ use serde::Deserialize;
 
 use super::domain::{
     About, ActionKind, Classification, EntryKind, NewConcern, Outcome, RaiseInput, Reviewer,
-    Status, MAX_EVIDENCE_FILES, MAX_TEXT,
+    Status, MAX_EVIDENCE_FILES, MAX_SHORT_TEXT, MAX_TEXT,
 };
 use super::service::{self, Look, Step, NOT_REVIEWER};
 use super::store::{self, Concern, EntryRow, EvidenceInfo};
@@ -34,6 +33,7 @@ use crate::ids::{ConcernId, EvidenceId};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
 use crate::startup::{AppState, Ctx};
+use crate::web::form::{self, TextKind};
 use crate::web::layout::PageContext;
 use crate::web::{form_status, format, render, render_with, see_other, urls};
 
@@ -225,7 +225,7 @@ pub async fn new_post(
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let sent = upload::read(multipart).await?;
-    csrf::verify(&req.get_session(), &sent.field("csrf_token"))?;
+    csrf::verify(&req, &sent.field("csrf_token"))?;
     let typed = RaiseInput {
         about: sent.field("about"),
         about_person: sent.field("about_person"),
@@ -665,22 +665,11 @@ enum StepKind {
 }
 
 fn optional_text(errors: &mut FormErrors, field: &'static str, raw: &str) -> String {
-    let text = raw.trim().to_owned();
-    if text.chars().count() > MAX_TEXT {
-        errors.add(
-            field,
-            format!("Keep this to {MAX_TEXT} characters or fewer"),
-        );
-    }
-    text
+    form::text(errors, field, raw, MAX_TEXT, TextKind::Long)
 }
 
 fn required_text(errors: &mut FormErrors, field: &'static str, raw: &str, missing: &str) -> String {
-    let text = optional_text(errors, field, raw);
-    if text.is_empty() {
-        errors.add(field, missing);
-    }
-    text
+    form::required_text(errors, field, raw, MAX_TEXT, TextKind::Long, missing)
 }
 
 fn past_date(
@@ -718,7 +707,13 @@ fn parse_step(kind: StepKind, f: &StepForm, today: time::Date) -> Result<Step, F
                 errors.add("action_kind", "Choose what was done");
             }
             let on = past_date(&mut errors, "action_on", &f.action_on, today);
-            let reference = optional_text(&mut errors, "action_reference", &f.action_reference);
+            let reference = form::text(
+                &mut errors,
+                "action_reference",
+                &f.action_reference,
+                MAX_SHORT_TEXT,
+                TextKind::Line,
+            );
             if kind == Some(ActionKind::LadoReferral) && reference.is_empty() {
                 errors.add(
                     "action_reference",

@@ -7,6 +7,7 @@ use time::{Date, Month, OffsetDateTime};
 use crate::error::FormErrors;
 use crate::ids::{DeclarationId, PersonId};
 use crate::people::domain::Role;
+use crate::web::form::{self, TextKind};
 
 /// How the contact is linked to the school.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,7 +185,8 @@ impl Details {
         let text =
             |errors: &mut FormErrors, field: &'static str, raw: &str, missing: &str, max: usize| {
                 let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-                if value.is_empty() {
+                if !form::check_control(errors, field, raw, TextKind::Line) {
+                } else if value.is_empty() {
                     errors.add(field, missing);
                 } else if value.chars().count() > max {
                     errors.add(field, format!("Use {max} characters or fewer"));
@@ -231,12 +233,14 @@ impl Details {
             "Say since when, like September 2021",
             40,
         );
-        let description = description.trim().to_owned();
-        if description.is_empty() {
-            errors.add("description", "Describe the contact in a sentence or two");
-        } else if description.chars().count() > 1000 {
-            errors.add("description", "Use 1000 characters or fewer");
-        }
+        let description = form::required_text(
+            &mut errors,
+            "description",
+            description,
+            1000,
+            TextKind::Long,
+            "Describe the contact in a sentence or two",
+        );
         match (link, nature) {
             (Some(link), Some(nature)) if errors.is_empty() => Ok(Self {
                 contact_name,
@@ -340,17 +344,50 @@ pub fn parse_end(date: &str, reason: &str, today: Date) -> Result<(Date, String)
         Some(d) if d > today => errors.add("ended_on", "The date cannot be in the future"),
         Some(_) => {}
     }
-    let reason = reason.trim().to_owned();
-    if reason.is_empty() {
-        errors.add(
-            "end_reason",
-            "Say why it no longer applies, like: the pupil has left",
-        );
-    }
+    let reason = form::required_text(
+        &mut errors,
+        "end_reason",
+        reason,
+        REVIEW_TEXT_MAX,
+        TextKind::Long,
+        "Say why it no longer applies, like: the pupil has left",
+    );
     match parsed {
         Some(d) if errors.is_empty() => Ok((d, reason)),
         _ => Err(errors),
     }
+}
+
+/// The longest notes or conditions a reviewer writes, or an end reason.
+pub const REVIEW_TEXT_MAX: usize = 2_000;
+
+/// A reviewer's notes and conditions; returning a declaration needs notes.
+pub fn parse_review(
+    acknowledge: bool,
+    notes: &str,
+    conditions: &str,
+) -> Result<(String, String), FormErrors> {
+    let mut errors = FormErrors::new();
+    let notes = if acknowledge {
+        form::text(&mut errors, "notes", notes, REVIEW_TEXT_MAX, TextKind::Long)
+    } else {
+        form::required_text(
+            &mut errors,
+            "notes",
+            notes,
+            REVIEW_TEXT_MAX,
+            TextKind::Long,
+            "Say what more detail you need",
+        )
+    };
+    let conditions = form::text(
+        &mut errors,
+        "conditions",
+        conditions,
+        REVIEW_TEXT_MAX,
+        TextKind::Long,
+    );
+    errors.finish(|| (notes, conditions))
 }
 
 #[cfg(test)]

@@ -641,16 +641,18 @@ pub async fn review_post(
             ))
         }
     };
-    if !acknowledge && form.notes.trim().is_empty() {
-        let mut errors = FormErrors::new();
-        errors.add("notes", "Say what more detail you need");
-        let input = ShowInput {
-            notes: form.notes,
-            conditions: form.conditions,
-            ..ShowInput::default()
-        };
-        return show(me, state, page, id, input, errors).await;
-    }
+    let (notes, conditions) = match domain::parse_review(acknowledge, &form.notes, &form.conditions)
+    {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let input = ShowInput {
+                notes: form.notes,
+                conditions: form.conditions,
+                ..ShowInput::default()
+            };
+            return show(me, state, page, id, input, errors).await;
+        }
+    };
     let ctx = state.ctx();
     let person = me.id;
     state
@@ -658,15 +660,7 @@ pub async fn review_post(
         .run(move |conn| {
             let me = me_person(conn, person)?;
             visible(conn, &me, id)?;
-            service::review(
-                conn,
-                &ctx,
-                &me,
-                id,
-                acknowledge,
-                &form.notes,
-                &form.conditions,
-            )
+            service::review(conn, &ctx, &me, id, acknowledge, &notes, &conditions)
         })
         .await?;
     FlashMessage::success(if acknowledge {

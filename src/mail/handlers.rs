@@ -49,7 +49,8 @@ pub async fn list_get(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     me.require_head()?;
-    let number = query.page.max(0);
+    // Bounded, so that the offset never overflows.
+    let number = query.page.clamp(0, crate::web::form::MAX_PAGE);
     let rows = state
         .db
         .run(move |conn| store::list_messages(conn, PAGE_SIZE, number * PAGE_SIZE))

@@ -9,6 +9,7 @@ use crate::accounts::domain::Grant;
 use crate::error::FormErrors;
 use crate::ids::{AccountId, ModerationId, PersonId};
 use crate::people::domain::Role;
+use crate::web::form::{self, TextKind};
 
 /// What was done (Appendix 1 item 1; Appendix 2's last paragraph).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,8 +202,9 @@ impl NewAction {
         if reason.is_none() {
             errors.add("reason", "Choose the reason, from the community guidelines");
         }
-        let note = note.trim().to_owned();
-        if note.is_empty() {
+        let note = form::text(&mut errors, "note", note, NOTE_MAX, TextKind::Long);
+        if errors.get("note").is_some() {
+        } else if note.is_empty() {
             if reason == Some(Reason::Other) {
                 errors.add(
                     "note",
@@ -211,8 +213,6 @@ impl NewAction {
             } else {
                 errors.add("note", "Say briefly what it was and what was done");
             }
-        } else if note.chars().count() > NOTE_MAX {
-            errors.add("note", format!("Use {NOTE_MAX} characters or fewer"));
         }
         match (kind, occurred_on, reason) {
             (Some(kind), Some(occurred_on), Some(reason)) if errors.is_empty() => Ok(Self {

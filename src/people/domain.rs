@@ -4,6 +4,7 @@ use time::OffsetDateTime;
 
 use crate::error::FormErrors;
 use crate::ids::PersonId;
+use crate::web::form::{self, TextKind};
 
 /// A person has one role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +89,9 @@ pub struct EmailAddress(String);
 
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, String> {
+        if form::has_control(raw, TextKind::Line) {
+            return Err(form::CONTROL_MESSAGE.into());
+        }
         let email = raw.trim().to_lowercase();
         if email.is_empty() {
             return Err("Enter an email address".into());
@@ -111,6 +115,9 @@ pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, String> {
+        if form::has_control(raw, TextKind::Line) {
+            return Err(form::CONTROL_MESSAGE.into());
+        }
         let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
             return Err("Enter a full name".into());

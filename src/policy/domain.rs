@@ -9,6 +9,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::error::FormErrors;
 use crate::people::domain::{Person, Role};
+use crate::web::form::{self, TextKind};
 
 /// The longest policy text accepted, in characters (the policy of
 /// shared/policy/ is about 15,000).
@@ -32,15 +33,14 @@ impl NewVersion {
         let mut errors = FormErrors::new();
         // Line endings as browsers send them (CRLF) are kept as LF, so the
         // stored text is the same whoever typed it.
-        let body = body.replace("\r\n", "\n").trim().to_owned();
-        if body.is_empty() {
-            errors.add("body", "Enter the text of the policy");
-        } else if body.chars().count() > MAX_BODY_CHARS {
-            errors.add(
-                "body",
-                format!("The policy can be at most {MAX_BODY_CHARS} characters long"),
-            );
-        }
+        let body = form::required_text(
+            &mut errors,
+            "body",
+            &body.replace("\r\n", "\n"),
+            MAX_BODY_CHARS,
+            TextKind::Long,
+            "Enter the text of the policy",
+        );
         let effective = crate::clock::parse_date(effective_on);
         if effective.is_none() {
             errors.add(
@@ -52,18 +52,14 @@ impl NewVersion {
                 },
             );
         }
-        let summary = summary.replace("\r\n", "\n").trim().to_owned();
-        if summary.is_empty() {
-            errors.add(
-                "summary",
-                "Say what changed in this version (for the first, say that it is the first)",
-            );
-        } else if summary.chars().count() > MAX_SUMMARY_CHARS {
-            errors.add(
-                "summary",
-                format!("Use {MAX_SUMMARY_CHARS} characters or fewer"),
-            );
-        }
+        let summary = form::required_text(
+            &mut errors,
+            "summary",
+            &summary.replace("\r\n", "\n"),
+            MAX_SUMMARY_CHARS,
+            TextKind::Long,
+            "Say what changed in this version (for the first, say that it is the first)",
+        );
         match effective {
             Some(effective_on) if errors.is_empty() => Ok(NewVersion {
                 body,

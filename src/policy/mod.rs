@@ -12,8 +12,11 @@ pub mod views;
 use actix_web::web;
 
 /// A policy's text can be long, and a pasted one is full of characters
-/// that URL encoding triples; the rest of the app keeps its 64 KiB limit.
-const MAX_POLICY_BODY: usize = 1024 * 1024;
+/// that URL encoding triples: the form's limit holds the longest text and
+/// summary in any script; the rest of the app keeps the forms' limit.
+const MAX_POLICY_BODY: usize = crate::web::form::encoded_len(domain::MAX_BODY_CHARS)
+    + crate::web::form::encoded_len(domain::MAX_SUMMARY_CHARS)
+    + 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;

@@ -5,9 +5,11 @@ use diesel::prelude::*;
 
 use crate::startup::AppState;
 
+const PLAIN: &str = "text/plain; charset=utf-8";
+
 /// The process is up.
 pub async fn healthz_get() -> HttpResponse {
-    HttpResponse::Ok().body("ok")
+    HttpResponse::Ok().content_type(PLAIN).body("ok")
 }
 
 /// The database answers.
@@ -21,7 +23,9 @@ pub async fn readyz_get(state: web::Data<AppState>) -> HttpResponse {
         })
         .await;
     match answered {
-        Ok(_) => HttpResponse::Ok().body("ready"),
-        Err(_) => HttpResponse::ServiceUnavailable().body("database unavailable"),
+        Ok(_) => HttpResponse::Ok().content_type(PLAIN).body("ready"),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .content_type(PLAIN)
+            .body("database unavailable"),
     }
 }

@@ -4,7 +4,6 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_session::SessionExt;
 use actix_web::{dev::Payload, FromRequest, HttpMessage, HttpRequest};
 use actix_web_flash_messages::{IncomingFlashMessages, Level};
 use tracing_actix_web::RequestId;
@@ -109,7 +108,7 @@ impl PageContext {
                     .collect()
             })
             .unwrap_or_default();
-        let csrf_token = csrf::token(&req.get_session())?;
+        let csrf_token = csrf::token(req)?;
         let request_id = req
             .extensions()
             .get::<RequestId>()

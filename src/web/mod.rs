@@ -3,10 +3,12 @@
 
 pub mod csv;
 pub mod errors;
+pub mod form;
 pub mod format;
 pub mod headers;
 pub mod health;
 pub mod layout;
+pub mod limits;
 pub mod pages;
 pub mod static_files;
 pub mod telemetry;

@@ -11,6 +11,7 @@ mod cli;
 mod concerns;
 mod declarations;
 mod exports;
+mod free;
 mod health;
 mod migrations;
 mod moderation;

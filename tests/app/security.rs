@@ -104,11 +104,20 @@ async fn the_session_id_is_renewed_at_sign_in() {
     let app = TestApp::spawn().await;
     let person = app.add_person("Tom Reed", Role::Staff);
     let before = app.get("/login").await;
-    let anonymous = crate::sign_in::session_cookie(&before);
+    assert!(
+        before
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|v| !v.to_str().unwrap().starts_with("custodian_session=")),
+        "no session before sign-in, so none to fixate"
+    );
+    let first = app.sign_in(&person.email, PASSWORD).await;
+    let anonymous = crate::sign_in::session_cookie(&first);
     let after = app.sign_in(&person.email, PASSWORD).await;
     let signed_in = crate::sign_in::session_cookie(&after);
     assert_ne!(anonymous, signed_in);
-    // The pre-sign-in session id does not carry the sign-in.
+    // The earlier session id does not carry the new sign-in.
     let replay = app
         .new_client()
         .get(app.url("/"))

@@ -1,0 +1,154 @@
+//! The form kit every register shares: text checks that collect each
+//! field's error (control characters, length), the body size every form
+//! needs, and what a body that could not be read becomes.
+
+use crate::error::{AppError, FormErrors};
+
+/// What a text field may hold besides printable characters.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TextKind {
+    /// One line (a name, a handle, a reason): no control characters at all.
+    Line,
+    /// Long text (notes, details): tab and line breaks allowed.
+    Long,
+}
+
+/// SECURITY: a NUL byte is refused by PostgreSQL (a 500 before this check),
+/// and other control characters hide text in pages, emails and CSV files;
+/// every form refuses them beside the field. Tab, CR and LF are kept in
+/// long text, where people type them.
+pub fn has_control(value: &str, kind: TextKind) -> bool {
+    value.chars().any(|c| {
+        let allowed = kind == TextKind::Long && matches!(c, '\t' | '\r' | '\n');
+        !allowed && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    })
+}
+
+/// The message beside a field with control characters.
+pub const CONTROL_MESSAGE: &str =
+    "Remove the invisible control characters from this field (they may have come with a paste)";
+
+/// Adds an error for `field` when `value` has control characters; true if
+/// it was clean.
+pub fn check_control(
+    errors: &mut FormErrors,
+    field: &'static str,
+    value: &str,
+    kind: TextKind,
+) -> bool {
+    if has_control(value, kind) {
+        errors.add(field, CONTROL_MESSAGE);
+        false
+    } else {
+        true
+    }
+}
+
+/// Checks a text field: no control characters, at most `max` characters.
+/// Returns it trimmed; never cuts it (too long is an error beside it).
+pub fn text(
+    errors: &mut FormErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    kind: TextKind,
+) -> String {
+    let trimmed = raw.trim();
+    if check_control(errors, field, trimmed, kind) {
+        let count = trimmed.chars().count();
+        if count > max {
+            errors.add(
+                field,
+                format!("Use {max} characters or fewer (this has {count})"),
+            );
+        }
+    }
+    trimmed.to_owned()
+}
+
+/// Like `text`, and refused when empty with `missing`.
+pub fn required_text(
+    errors: &mut FormErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    kind: TextKind,
+    missing: &str,
+) -> String {
+    let text = text(errors, field, raw, max, kind);
+    if text.is_empty() && errors.get(field).is_none() {
+        errors.add(field, missing);
+    }
+    text
+}
+
+/// The most bytes `chars` characters can take in a URL-encoded form: four
+/// UTF-8 bytes each, percent-encoded as three characters per byte.
+pub const fn encoded_len(chars: usize) -> usize {
+    chars * 12
+}
+
+/// The largest URL-encoded form any page sends: the longest text field
+/// (10 000 characters: concern notes, declarations' details) and room for
+/// the token and every other field of that form. Multipart (evidence) and
+/// the policy text have their own limits.
+pub const MAX_FORM_BODY: usize = encoded_len(10_000) + encoded_len(4_000);
+
+/// What a body that could not be read becomes: 408 when it came too
+/// slowly (`web::limits`), "too large" (413) past the limit, else a bad
+/// request.
+pub fn body_error(error: &actix_web::Error) -> AppError {
+    if let Some(actix_web::error::PayloadError::Io(io)) =
+        error.as_error::<actix_web::error::PayloadError>()
+    {
+        if io.kind() == std::io::ErrorKind::TimedOut {
+            return AppError::Timeout;
+        }
+    }
+    if error.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge
+    } else {
+        AppError::BadRequest("The form could not be read.".into())
+    }
+}
+
+/// The highest page number a paged list takes: past it, the last page we
+/// would show (so that an offset never overflows).
+pub const MAX_PAGE: i64 = 1_000_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_in_long_text_are_kept() {
+        assert!(has_control("a\0b", TextKind::Long));
+        assert!(has_control("a\u{1b}[31m", TextKind::Long));
+        assert!(has_control("a\u{7f}", TextKind::Line));
+        assert!(has_control("a\u{85}", TextKind::Long));
+        assert!(has_control("a\nb", TextKind::Line));
+        assert!(!has_control("a\r\n\tb", TextKind::Long));
+        assert!(!has_control("Zoë 北京 ф", TextKind::Line));
+    }
+
+    #[test]
+    fn text_over_its_limit_is_an_error_never_cut() {
+        let mut errors = FormErrors::new();
+        let long = "ф".repeat(11);
+        let kept = text(&mut errors, "note", &long, 10, TextKind::Long);
+        assert_eq!(kept, long);
+        assert!(errors.get("note").is_some());
+        let mut errors = FormErrors::new();
+        text(&mut errors, "note", &"ф".repeat(10), 10, TextKind::Long);
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn the_body_limit_holds_the_longest_field_in_any_script() {
+        let longest = "𝄞".repeat(10_000);
+        let encoded: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("note", &longest)
+            .finish();
+        assert!(encoded.len() < MAX_FORM_BODY);
+    }
+}
