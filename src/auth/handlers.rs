@@ -265,6 +265,14 @@ fn choose_page(purpose: Purpose, page: PageContext, token: String) -> ChoosePass
              will be signed out.",
             urls::PASSWORD_RESET_CHOOSE,
         ),
+        // Not shown from here: the link to accept the chair opens its own
+        // page (`people::handlers::accept_get`), which asks for a password
+        // only from someone new.
+        Purpose::ChairAccept => (
+            "Accept the chair of governors",
+            "Open the link in your email again to accept the chair of governors.",
+            urls::CHAIR_ACCEPT,
+        ),
     };
     ChoosePasswordPage {
         page,

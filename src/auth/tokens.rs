@@ -1,4 +1,5 @@
-//! One-time links: setup, invitation and password reset. The link carries a
+//! One-time links: setup, invitation, password reset and the successor's
+//! acceptance of the chair of governors. The link carries a
 //! random token; only its hash is stored; it works once and expires.
 //!
 //! SECURITY: an emailed link's token is made by the mail sender as it sends
@@ -20,6 +21,9 @@ pub enum Purpose {
     Setup,
     Invitation,
     PasswordReset,
+    /// The successor named by the sitting chair accepts the chair of
+    /// governors; the handover itself is found by the token's person.
+    ChairAccept,
 }
 
 impl Purpose {
@@ -28,13 +32,19 @@ impl Purpose {
             Purpose::Setup => "setup",
             Purpose::Invitation => "invitation",
             Purpose::PasswordReset => "password_reset",
+            Purpose::ChairAccept => "chair_accept",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Purpose::Setup, Purpose::Invitation, Purpose::PasswordReset]
-            .into_iter()
-            .find(|p| p.as_str() == raw)
+        [
+            Purpose::Setup,
+            Purpose::Invitation,
+            Purpose::PasswordReset,
+            Purpose::ChairAccept,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == raw)
     }
 
     /// The page the link opens.
@@ -43,14 +53,18 @@ impl Purpose {
             Purpose::Setup => crate::web::urls::SETUP,
             Purpose::Invitation => crate::web::urls::INVITATION,
             Purpose::PasswordReset => crate::web::urls::PASSWORD_RESET_CHOOSE,
+            Purpose::ChairAccept => crate::web::urls::CHAIR_ACCEPT,
         }
     }
 
-    pub fn lifetime(self) -> time::Duration {
+    /// How long a link works once made. A link to accept the chair also
+    /// needs its handover still waiting, which lasts as long from the offer.
+    pub const fn lifetime(self) -> time::Duration {
         match self {
             Purpose::Setup => time::Duration::days(7),
             Purpose::Invitation => time::Duration::days(7),
             Purpose::PasswordReset => time::Duration::hours(1),
+            Purpose::ChairAccept => time::Duration::days(7),
         }
     }
 }
@@ -60,9 +74,8 @@ pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// A new random token for a one-time link kept in another register's table
-/// (the chair's handover): only `hash(&token)` may be stored.
-pub fn fresh() -> String {
+/// A new random token for a one-time link: only `hash(&token)` is stored.
+fn fresh() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 43)
 }
 
@@ -138,7 +151,7 @@ pub fn issue_for_email(
     )
     .set(person_tokens::used_at.eq(Some(now)))
     .execute(conn)?;
-    let token = Alphanumeric.sample_string(&mut rand::rng(), 43);
+    let token = fresh();
     diesel::insert_into(person_tokens::table)
         .values((
             person_tokens::token_hash.eq(hash(&token)),

@@ -46,7 +46,6 @@ diesel::table! {
         from_person_id -> Text,
         to_person_id -> Text,
         outgoing_leaves -> Bool,
-        token_hash -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
         ended_at -> Nullable<Timestamp>,

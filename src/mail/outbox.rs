@@ -80,6 +80,10 @@ pub const DEFERRED_TOKEN: &str = "[made when sent, never stored]";
 /// a token was written into the body itself.
 pub const REMOVED_TOKEN: &str = "[link removed once sent]";
 
+/// What takes the place of a one-time link's token in an email not yet
+/// sent whose link is no longer wanted (an offer withdrawn meanwhile).
+pub const WITHDRAWN_TOKEN: &str = "[withdrawn before it was sent]";
+
 /// The absolute one-time link of this purpose, with its token left for the
 /// sender to make: put it in the email, and enqueue with `enqueue_with_link`.
 pub fn deferred_link(settings: &Settings, purpose: Purpose) -> String {
@@ -127,6 +131,41 @@ pub fn enqueue_with_link(
     person: PersonId,
 ) -> Result<String, AppError> {
     insert(conn, clock, settings, email, Some((purpose, person)))
+}
+
+/// SECURITY: the emails not yet sent that carry a one-time link of this
+/// purpose for `person` go without it: the sender would otherwise make a
+/// working token when it sends them, after the reason for the link ended
+/// (a withdrawn offer whose late email would open a newer one). Call it
+/// inside the transaction that ends the reason, with `revoke_unused`.
+pub fn withdraw_links(
+    conn: &mut DbConnection,
+    purpose: Purpose,
+    person: PersonId,
+) -> Result<usize, AppError> {
+    const UNSENT: [&str; 3] = ["held", "queued", "retrying"];
+    let waiting: Vec<(String, String, String)> = outbox::table
+        .filter(outbox::status.eq_any(UNSENT))
+        .filter(outbox::link_purpose.eq(purpose.as_str()))
+        .filter(outbox::link_person_id.eq(person.to_string()))
+        .select((outbox::id, outbox::body_text, outbox::body_html))
+        .load(conn)?;
+    let mut withdrawn = 0;
+    for (id, text, html) in waiting {
+        withdrawn += diesel::update(
+            outbox::table
+                .find(&id)
+                .filter(outbox::status.eq_any(UNSENT)),
+        )
+        .set((
+            outbox::body_text.eq(text.replace(DEFERRED_TOKEN, WITHDRAWN_TOKEN)),
+            outbox::body_html.eq(html.replace(DEFERRED_TOKEN, WITHDRAWN_TOKEN)),
+            outbox::link_purpose.eq(None::<String>),
+            outbox::link_person_id.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    }
+    Ok(withdrawn)
 }
 
 fn insert(

@@ -1,7 +1,8 @@
 //! Changes to people: each one transaction with its audit event and emails.
 
 use crate::audit::{self, Action, Actor, NewEvent, Subject};
-use crate::auth::{session_store, tokens};
+use crate::auth::session_store;
+use crate::auth::tokens::{self, Purpose};
 use crate::clock::to_row;
 use crate::db::{dialect, try_insert, DbConnection};
 use crate::error::{AppError, FormErrors};
@@ -388,7 +389,7 @@ fn chair_changed(
 ) -> Result<(), AppError> {
     let now = ctx.clock.now_row();
     for person in outgoing {
-        store::end_handovers_from(conn, person.id, now, "superseded")?;
+        end_handovers_from(conn, person.id, now, "superseded")?;
     }
     let names: Vec<String> = outgoing.iter().map(|p| p.name.clone()).collect();
     let how = match (by.is_cli(), incoming) {
@@ -548,8 +549,8 @@ pub struct Handover {
     pub expires_at: time::OffsetDateTime,
 }
 
-/// How long the successor's link works.
-pub const HANDOVER_LIFETIME: time::Duration = time::Duration::days(7);
+/// How long a handover waits for the successor (and so their link works).
+pub const HANDOVER_LIFETIME: time::Duration = Purpose::ChairAccept.lifetime();
 
 /// Who the sitting chair hands over to.
 #[derive(Debug)]
@@ -571,6 +572,34 @@ fn handover_from_row(conn: &mut DbConnection, row: &HandoverRow) -> Result<Hando
         outgoing_leaves: row.outgoing_leaves,
         expires_at: crate::clock::from_row(row.expires_at),
     })
+}
+
+/// Ends every waiting handover this person offered, and the successors'
+/// links with them: SECURITY: an unused link stops working, and an email
+/// not yet sent goes without one, so that no earlier link opens a later
+/// offer to the same person.
+fn end_handovers_from(
+    conn: &mut DbConnection,
+    from: PersonId,
+    now: time::PrimitiveDateTime,
+    outcome: &str,
+) -> Result<(), AppError> {
+    for successor in store::list_waiting_successors_of(conn, from)? {
+        end_links_to(conn, successor, now)?;
+    }
+    store::end_handovers_from(conn, from, now, outcome)?;
+    Ok(())
+}
+
+/// The successor's links to accept the chair stop working.
+fn end_links_to(
+    conn: &mut DbConnection,
+    successor: PersonId,
+    now: time::PrimitiveDateTime,
+) -> Result<(), AppError> {
+    tokens::revoke_unused(conn, Purpose::ChairAccept, successor, now)?;
+    mail::outbox::withdraw_links(conn, Purpose::ChairAccept, successor)?;
+    Ok(())
 }
 
 /// The sitting chair, or a refusal.
@@ -663,14 +692,12 @@ pub fn offer_handover(
                 person
             }
         };
-        store::end_handovers_from(conn, me, to_row(now), "superseded")?;
-        let token = tokens::fresh();
+        end_handovers_from(conn, me, to_row(now), "superseded")?;
         let row = HandoverRow {
             id: PersonId::new().to_string(),
             from_person_id: me.to_string(),
             to_person_id: to.id.to_string(),
             outgoing_leaves,
-            token_hash: tokens::hash(&token),
             created_at: to_row(now),
             expires_at: to_row(now + HANDOVER_LIFETIME),
             ended_at: None,
@@ -696,7 +723,9 @@ pub fn offer_handover(
                 ),
             ),
         )?;
-        mail::enqueue(
+        // SECURITY: the link's token is made as the email is sent (and
+        // again on each attempt); the outbox never holds one.
+        mail::enqueue_with_link(
             conn,
             ctx.clock.as_ref(),
             &ctx.settings,
@@ -704,9 +733,10 @@ pub fn offer_handover(
                 Recipient::new(&to.name, &to.email),
                 &chair.name,
                 !to.has_password,
-                ctx.settings
-                    .link(&urls::with_token(urls::CHAIR_ACCEPT, &token)),
+                mail::deferred_link(&ctx.settings, Purpose::ChairAccept),
             ),
+            Purpose::ChairAccept,
+            to.id,
         )?;
         Ok(Ok(handover_from_row(conn, &row)?))
     })
@@ -724,7 +754,7 @@ pub fn cancel_handover(
         let Some(row) = store::find_pending_handover_from(conn, me, now)? else {
             return Ok(None);
         };
-        store::end_handovers_from(conn, me, now, "cancelled")?;
+        end_handovers_from(conn, me, now, "cancelled")?;
         let handover = handover_from_row(conn, &row)?;
         audit::append(
             conn,
@@ -750,7 +780,11 @@ pub fn handover_for_link(
     ctx: &Ctx,
     token: &str,
 ) -> Result<Option<Handover>, AppError> {
-    match store::find_pending_handover_by_hash(conn, &tokens::hash(token), ctx.clock.now_row())? {
+    let now = ctx.clock.now_row();
+    let Some(Some(successor)) = tokens::find_valid(conn, Purpose::ChairAccept, token, now)? else {
+        return Ok(None);
+    };
+    match store::find_pending_handover_to(conn, successor, now)? {
         Some(row) => Ok(Some(handover_from_row(conn, &row)?)),
         None => Ok(None),
     }
@@ -775,14 +809,19 @@ pub fn accept_handover(
 ) -> Result<Option<Person>, AppError> {
     dialect::write(conn, |conn| {
         let now = ctx.clock.now_row();
-        let Some(row) = store::find_pending_handover_by_hash(conn, &tokens::hash(token), now)?
-        else {
+        // The link is used up with the acceptance, or not at all: a refusal
+        // below rolls both back.
+        let Some(Some(successor)) = tokens::consume(conn, Purpose::ChairAccept, token, now)? else {
+            return Ok(None);
+        };
+        let Some(row) = store::find_pending_handover_to(conn, successor, now)? else {
             return Ok(None);
         };
         let handover = handover_from_row(conn, &row)?;
         let (from, to) = (&handover.from, &handover.to);
         if !(from.active && from.role == Role::Chair && to.active) || to.role == Role::Headteacher {
             store::end_handover(conn, &row.id, now, "superseded")?;
+            end_links_to(conn, to.id, now)?;
             return Ok(None);
         }
         match how {

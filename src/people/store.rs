@@ -159,8 +159,6 @@ pub struct HandoverRow {
     pub from_person_id: String,
     pub to_person_id: String,
     pub outgoing_leaves: bool,
-    /// Only the hash of the emailed link's token.
-    pub token_hash: String,
     pub created_at: PrimitiveDateTime,
     pub expires_at: PrimitiveDateTime,
     pub ended_at: Option<PrimitiveDateTime>,
@@ -189,19 +187,34 @@ pub fn find_pending_handover_from(
         .optional()?)
 }
 
-/// The waiting, unexpired handover whose link's token hashes to this.
-pub fn find_pending_handover_by_hash(
+/// The waiting, unexpired handover offered to this person, if any (the
+/// newest, should there be more than one).
+pub fn find_pending_handover_to(
     conn: &mut DbConnection,
-    token_hash: &str,
+    to: PersonId,
     now: PrimitiveDateTime,
 ) -> Result<Option<HandoverRow>, AppError> {
     Ok(chair_handovers::table
-        .filter(chair_handovers::token_hash.eq(token_hash))
+        .filter(chair_handovers::to_person_id.eq(to.to_string()))
         .filter(chair_handovers::ended_at.is_null())
         .filter(chair_handovers::expires_at.gt(now))
+        .order(chair_handovers::created_at.desc())
         .select(HandoverRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Who the waiting handovers offered by this person are to.
+pub fn list_waiting_successors_of(
+    conn: &mut DbConnection,
+    from: PersonId,
+) -> Result<Vec<PersonId>, AppError> {
+    let ids: Vec<String> = chair_handovers::table
+        .filter(chair_handovers::from_person_id.eq(from.to_string()))
+        .filter(chair_handovers::ended_at.is_null())
+        .select(chair_handovers::to_person_id)
+        .load(conn)?;
+    Ok(ids.iter().filter_map(|id| PersonId::parse(id)).collect())
 }
 
 /// Ends a waiting handover; 0 when it had already ended.

@@ -7,7 +7,8 @@ use custodian::people::service::{self, ChangedBy};
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{link_in, TestApp, TestPerson, Visitor, PASSWORD};
+use crate::helpers::{link_in, Smtp, TestApp, TestPerson, Visitor, PASSWORD};
+use crate::secrets::{emails_about, stored, token_of, tokens_in, wait_for_status};
 
 /// A concern about the head, raised by a member of staff: only the chair
 /// may open it.
@@ -329,6 +330,131 @@ async fn someone_new_accepts_the_chair_by_choosing_a_password_and_the_outgoing_c
         "chair of governors in Custodian has changed",
     )
     .await;
+}
+
+/// The school's mail server is configured and a second instance starts:
+/// the held emails go.
+async fn configure_mail(app: &TestApp) {
+    app.mail.start();
+    let smtp = app.mail.url();
+    app.spawn_second_instance_configured(|settings| settings.smtp_url = Some(smtp))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_link_to_accept_the_chair_is_never_stored_and_works_once() {
+    use custodian::mail::outbox::DEFERRED_TOKEN;
+    let app = TestApp::spawn_with(Smtp::Unset).await;
+    let (chair, chair_browser) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
+    let (nia, nia_browser) = app.person_signed_in("Nia Evans", Role::Staff).await;
+
+    // The chair names Nia before the school's mail server is set up: the
+    // email waits in the outbox, and a copy of the database shows no link.
+    let response = chair_browser
+        .post_form("/chair/handover", &[("successor", &nia.id.to_string())])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let held = stored(&app, "chair_handover");
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].status, "held");
+    let at_rest = tokens_in(&held[0].all_text());
+    assert!(!at_rest.is_empty(), "the email has its link");
+    assert!(
+        at_rest.iter().all(|t| t == DEFERRED_TOKEN),
+        "no token at rest: {at_rest:?}"
+    );
+
+    // The mail server is configured; the email arrives with a working link.
+    configure_mail(&app).await;
+    let offer = app.email_to(&nia.email, "take over as chair").await;
+    let link = link_in(&offer, &app);
+    let token = token_of(&link);
+    assert!(
+        offer.html.contains(&token),
+        "the HTML twin has the link too"
+    );
+
+    // Once sent, the stored message still holds no link that works.
+    let sent = wait_for_status(&app, "chair_handover", "sent").await;
+    let at_rest = sent.all_text();
+    assert!(!at_rest.contains(&token), "the sent token is not stored");
+    let found = tokens_in(&at_rest);
+    assert!(!found.is_empty());
+    for stored_token in found {
+        let response = nia_browser
+            .client
+            .get(nia_browser.address.clone() + "/chair/accept")
+            .query(&[("token", &stored_token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "the stored '{stored_token}' opens nothing"
+        );
+    }
+    assert_eq!(role_of(&app, &nia), (Role::Staff, true));
+
+    // The link Nia received works, once.
+    let (status, page) = nia_browser.page(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Accept the chair"));
+    let response = nia_browser
+        .post_form("/chair/accept", &[("token", &token)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(role_of(&app, &nia), (Role::Chair, true));
+    assert_eq!(role_of(&app, &chair), (Role::Staff, true));
+    let nia_again = signed_in(&app, &nia).await;
+    let (status, _) = nia_again.page(&link).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let response = nia_again
+        .post_form("/chair/accept", &[("token", &token)])
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offer_withdrawn_before_its_email_went_leaves_that_email_no_working_link() {
+    let app = TestApp::spawn_with(Smtp::Unset).await;
+    let (_, chair_browser) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
+    let (nia, nia_browser) = app.person_signed_in("Nia Evans", Role::Staff).await;
+
+    // Before the mail server is set up, the chair offers the chair to Nia,
+    // withdraws the offer, and offers it again.
+    let nia_id = nia.id.to_string();
+    let offer = [("successor", nia_id.as_str())];
+    let response = chair_browser.post_form("/chair/handover", &offer).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = chair_browser.post_form("/chair/handover/cancel", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = chair_browser.post_form("/chair/handover", &offer).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Both emails go; only the second offer's carries a link that works.
+    configure_mail(&app).await;
+    let emails = emails_about(&app, "take over as chair", 2).await;
+    let working = regex::Regex::new(r"https?://\S+/chair/accept\?token=[A-Za-z0-9]+").unwrap();
+    let links: Vec<String> = emails
+        .iter()
+        .filter_map(|email| working.find(&email.text).map(|m| m.as_str().to_owned()))
+        .collect();
+    assert_eq!(links.len(), 1, "one working link in: {emails:?}");
+    let withdrawn = emails
+        .iter()
+        .find(|email| !working.is_match(&email.text))
+        .expect("the first offer's email");
+    assert!(withdrawn.text.contains("withdrawn"), "{}", withdrawn.text);
+
+    let (status, page) = nia_browser.page(&links[0]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Accept the chair"));
+    let response = nia_browser
+        .post_form("/chair/accept", &[("token", &token_of(&links[0]))])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(role_of(&app, &nia), (Role::Chair, true));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

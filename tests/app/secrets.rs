@@ -19,19 +19,19 @@ use crate::helpers::{link_in, ReceivedEmail, Smtp, TestApp, PASSWORD};
 const NEW_PASSWORD: &str = "another long passphrase for tests";
 
 /// One outbox row as it sits in the database (or in any backup of it).
-struct Stored {
-    id: String,
-    status: String,
+pub(crate) struct Stored {
+    pub(crate) id: String,
+    pub(crate) status: String,
     columns: Vec<String>,
 }
 
 impl Stored {
-    fn all_text(&self) -> String {
+    pub(crate) fn all_text(&self) -> String {
         self.columns.join("\n")
     }
 }
 
-fn stored(app: &TestApp, kind: &str) -> Vec<Stored> {
+pub(crate) fn stored(app: &TestApp, kind: &str) -> Vec<Stored> {
     type Row = (
         String,
         String,
@@ -66,7 +66,7 @@ fn stored(app: &TestApp, kind: &str) -> Vec<Stored> {
         .collect()
 }
 
-async fn wait_for_status(app: &TestApp, kind: &str, status: &str) -> Stored {
+pub(crate) async fn wait_for_status(app: &TestApp, kind: &str, status: &str) -> Stored {
     for _ in 0..200 {
         if let Some(row) = stored(app, kind).into_iter().find(|r| r.status == status) {
             return row;
@@ -76,12 +76,12 @@ async fn wait_for_status(app: &TestApp, kind: &str, status: &str) -> Stored {
     panic!("no {kind} email became {status}");
 }
 
-fn token_of(link: &str) -> String {
+pub(crate) fn token_of(link: &str) -> String {
     link.split("token=").nth(1).expect("a token").to_owned()
 }
 
 /// Whatever stands for the token after each `token=` in a stored email.
-fn tokens_in(text: &str) -> Vec<String> {
+pub(crate) fn tokens_in(text: &str) -> Vec<String> {
     regex::Regex::new(r"token=(\[[^\]]*\]|[A-Za-z0-9]+)")
         .unwrap()
         .captures_iter(text)
@@ -90,7 +90,7 @@ fn tokens_in(text: &str) -> Vec<String> {
 }
 
 /// Waits (up to 10 seconds) for `count` emails whose subject has `part`.
-async fn emails_about(app: &TestApp, part: &str, count: usize) -> Vec<ReceivedEmail> {
+pub(crate) async fn emails_about(app: &TestApp, part: &str, count: usize) -> Vec<ReceivedEmail> {
     for _ in 0..200 {
         let found: Vec<_> = app
             .mail
