@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 use time_tz::{PrimitiveDateTimeExt, Tz};
 
 /// Tells the time in UTC, to the microsecond (what both databases keep, so a
@@ -87,4 +87,14 @@ impl Clock for ManualClock {
     fn now(&self) -> OffsetDateTime {
         *self.now.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// Reads a `MM-DD` setting, like `09-01`.
+pub fn parse_month_day(raw: &str) -> Option<(Month, u8)> {
+    let (month, day) = raw.trim().split_once('-')?;
+    let month = Month::try_from(month.parse::<u8>().ok()?).ok()?;
+    let day: u8 = day.parse().ok()?;
+    // Checked against a leap year, so 29 February is allowed.
+    Date::from_calendar_date(2024, month, day).ok()?;
+    Some((month, day))
 }

@@ -13,6 +13,9 @@ use url::Url;
 use crate::auth::password::HashParams;
 use crate::db::DatabaseUrl;
 
+/// `MM-DD` for `CUSTODIAN_RECONFIRM_FROM`'s default, 1 September.
+pub const DEFAULT_RECONFIRM_FROM: (time::Month, u8) = (time::Month::September, 1);
+
 /// Everything the app needs to know about where and how it runs.
 #[derive(Clone)]
 pub struct Settings {
@@ -125,9 +128,9 @@ impl Settings {
                 )
             })?;
         let reconfirm_from = match get("RECONFIRM_FROM") {
-            Some(raw) => crate::declarations::domain::parse_month_day(raw)
+            Some(raw) => crate::clock::parse_month_day(raw)
                 .ok_or_else(|| problem("RECONFIRM_FROM", "must be a month and day like 09-01"))?,
-            None => crate::declarations::service::DEFAULT_RECONFIRM_FROM,
+            None => DEFAULT_RECONFIRM_FROM,
         };
         let lado_contact = get("LADO_CONTACT")
             .unwrap_or(

@@ -29,4 +29,5 @@ pub mod oversight;
 pub mod people;
 pub mod policy;
 pub mod startup;
+pub mod state;
 pub mod web;

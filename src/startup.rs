@@ -1,6 +1,7 @@
-//! Building the application: used by `main` and by the tests alike.
+//! Building the application: used by `main` and by the tests alike. It
+//! wires the registers together; nothing below it imports it.
 
-use std::net::{IpAddr, TcpListener};
+use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_session::config::{BrowserSession, TtlExtensionPolicy};
@@ -10,7 +11,6 @@ use actix_web::middleware::from_fn;
 use actix_web::{dev::Server, web, App, HttpServer};
 use actix_web_flash_messages::{FlashMessagesFramework, Level};
 use diesel::prelude::*;
-use governor::DefaultKeyedRateLimiter;
 use tokio::sync::watch;
 use tracing_actix_web::TracingLogger;
 
@@ -26,36 +26,10 @@ use crate::db::schema::app_secrets;
 use crate::db::{Db, DbConnection};
 use crate::error::AppError;
 use crate::mail::sender::Sender;
+pub use crate::state::{AppState, Ctx};
 use crate::web::{
     errors, headers, health, limits, pages, static_files, telemetry::RequestSpan, urls,
 };
-
-/// What every service call needs besides a connection.
-#[derive(Clone)]
-pub struct Ctx {
-    pub settings: Arc<Settings>,
-    pub clock: Arc<dyn Clock>,
-}
-
-/// Shared by every request.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub clock: Arc<dyn Clock>,
-    pub hasher: Hasher,
-    pub sign_in_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    pub reset_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-}
-
-impl AppState {
-    pub fn ctx(&self) -> Ctx {
-        Ctx {
-            settings: self.settings.clone(),
-            clock: self.clock.clone(),
-        }
-    }
-}
 
 /// The server, the mail sender, and what start-up found.
 pub struct Application {
@@ -250,7 +224,6 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
             .wrap(from_fn(errors::last_resort))
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(headers::security_headers(https))
-            .route(urls::HOME, web::get().to(pages::home_get))
             .route(urls::ACCESSIBILITY, web::get().to(pages::accessibility_get))
             .route(
                 urls::STYLESHEET,

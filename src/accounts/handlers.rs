@@ -19,7 +19,7 @@ use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, GrantId, PersonId};
 use crate::mail::store as mail_store;
 use crate::people::domain::{Person, Role};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{csv, form_status, format, render, render_with, see_other, urls};
 

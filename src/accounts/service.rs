@@ -15,7 +15,7 @@ use crate::ids::{AccountId, GrantId, PersonId};
 use crate::mail::{self, Recipient};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 use crate::web::urls;
 
 use super::emails;

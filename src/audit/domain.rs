@@ -313,6 +313,14 @@ pub fn hash_time(t: time::PrimitiveDateTime) -> String {
     t.format(&format).unwrap_or_default()
 }
 
+/// The audit subject type of a concern about the head: the chair's alone.
+pub const HEAD_CONCERN: &str = "head_concern";
+/// The audit subject type of a concern sent straight to the LADO: nobody's.
+pub const LADO_CONCERN: &str = "lado_concern";
+/// SECURITY: subject types the headteacher's log leaves out, so that the
+/// head never learns a concern about them exists.
+pub const HIDDEN_FROM_HEAD: [&str; 2] = [HEAD_CONCERN, LADO_CONCERN];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,7 @@ use crate::clock::{from_row, local_midnight_row, parse_date};
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::Role;
 use crate::people::store as people_store;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{csv, format, render, see_other, urls};
 

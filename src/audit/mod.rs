@@ -9,7 +9,7 @@ pub mod views;
 
 use actix_web::web;
 
-pub use domain::{Action, Actor, NewEvent, Subject};
+pub use domain::{Action, Actor, NewEvent, Subject, HEAD_CONCERN, HIDDEN_FROM_HEAD, LADO_CONCERN};
 pub use service::append;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::concerns::domain::{Reviewer, HIDDEN_FROM_HEAD};
+use super::domain::{HEAD_CONCERN, HIDDEN_FROM_HEAD, LADO_CONCERN};
 use crate::db::schema::{audit_events, audit_head, audit_verifications};
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -130,8 +130,8 @@ impl EventFilter {
                         .map(|p| p.id.to_string())
                         .collect(),
                 ),
-                also_subject_type: Some(Reviewer::Chair.subject_kind().into()),
-                hidden_subject_types: vec![Reviewer::Lado.subject_kind().into()],
+                also_subject_type: Some(HEAD_CONCERN.into()),
+                hidden_subject_types: vec![LADO_CONCERN.into()],
                 ..EventFilter::default()
             },
             _ => EventFilter::default(),

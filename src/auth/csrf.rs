@@ -41,7 +41,7 @@ use subtle::ConstantTimeEq;
 
 use super::session_store::PERSON_KEY;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const SESSION_KEY: &str = "csrf";
 /// The form field every state-changing form carries.

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::people::domain::Role;
 use crate::people::store as people_store;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Session key: when the person signed in (unix seconds), for the
 /// absolute timeout.

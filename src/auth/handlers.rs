@@ -16,7 +16,7 @@ use super::views::*;
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::{EmailAddress, NewPerson, Person, Role};
 use crate::people::store as people_store;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::form::{self, TextKind};
 use crate::web::layout::PageContext;
 use crate::web::{format, render, render_with, see_other, urls};

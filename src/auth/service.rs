@@ -13,7 +13,7 @@ use crate::mail::{self, templates, Recipient};
 use crate::people::domain::{NewPerson, Person};
 use crate::people::store as people_store;
 use crate::people::store::PersonRow;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 use crate::web::urls;
 
 /// On an empty database, a fresh one-time link where the head creates

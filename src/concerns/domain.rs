@@ -87,8 +87,8 @@ impl Reviewer {
     pub fn subject_kind(self) -> &'static str {
         match self {
             Reviewer::Headteacher => "concern",
-            Reviewer::Chair => "head_concern",
-            Reviewer::Lado => "lado_concern",
+            Reviewer::Chair => crate::audit::HEAD_CONCERN,
+            Reviewer::Lado => crate::audit::LADO_CONCERN,
         }
     }
 
@@ -102,11 +102,8 @@ impl Reviewer {
     }
 }
 
-/// The email log never lists messages whose kind starts with this.
-pub const SEALED_EMAIL_PREFIX: &str = "sealed_concern";
-
-/// Audit subject types the headteacher's log leaves out.
-pub const HIDDEN_FROM_HEAD: [&str; 2] = ["head_concern", "lado_concern"];
+pub use crate::audit::HIDDEN_FROM_HEAD;
+pub use crate::mail::SEALED_EMAIL_PREFIX;
 
 /// The reviewer of a concern: the head, unless it is about the head; then
 /// the chair, unless the chair is implicated too; then nobody here, and the

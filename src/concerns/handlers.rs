@@ -32,7 +32,7 @@ use crate::error::{AppError, FormErrors};
 use crate::ids::{ConcernId, EvidenceId};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
-use crate::startup::{AppState, Ctx};
+use crate::state::{AppState, Ctx};
 use crate::web::form::{self, TextKind};
 use crate::web::layout::PageContext;
 use crate::web::{form_status, format, render, render_with, see_other, urls};

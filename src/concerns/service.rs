@@ -21,7 +21,7 @@ use crate::ids::{ConcernId, EntryId, EvidenceId, PersonId};
 use crate::mail::{self, Recipient};
 use crate::people::domain::Role;
 use crate::people::store as people_store;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 use crate::web::urls;
 
 /// An evidence file as received, its type already read from its content.

@@ -322,15 +322,7 @@ pub fn school_year_label(year: i32) -> String {
     format!("{}/{:02}", year, (year + 1) % 100)
 }
 
-/// Reads a `MM-DD` setting, like `09-01`.
-pub fn parse_month_day(raw: &str) -> Option<(Month, u8)> {
-    let (month, day) = raw.trim().split_once('-')?;
-    let month = Month::try_from(month.parse::<u8>().ok()?).ok()?;
-    let day: u8 = day.parse().ok()?;
-    // Checked against a leap year, so 29 February is allowed.
-    Date::from_calendar_date(2024, month, day).ok()?;
-    Some((month, day))
-}
+pub use crate::clock::parse_month_day;
 
 /// A date the declarant ended a contact: not in the future.
 pub fn parse_end(date: &str, reason: &str, today: Date) -> Result<(Date, String), FormErrors> {

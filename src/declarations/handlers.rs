@@ -20,7 +20,7 @@ use crate::error::{AppError, FormErrors};
 use crate::ids::{DeclarationId, PersonId};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{form_status, format, render, render_with, see_other, urls};
 

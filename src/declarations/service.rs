@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use time::{Date, Month};
+use time::Date;
 
 use super::domain::{self, reviewer_role_for, Declaration, Details, State};
 use super::emails;
@@ -16,7 +16,7 @@ use crate::ids::{DeclarationId, PersonId};
 use crate::mail::{self, Recipient};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 use crate::web::urls;
 
 fn event(
@@ -469,5 +469,4 @@ pub fn answers_of(
     store::list_answers_of(conn, person)
 }
 
-/// `MM-DD` for `CUSTODIAN_RECONFIRM_FROM`'s default, 1 September.
-pub const DEFAULT_RECONFIRM_FROM: (Month, u8) = (Month::September, 1);
+pub use crate::config::DEFAULT_RECONFIRM_FROM;

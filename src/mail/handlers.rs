@@ -10,7 +10,7 @@ use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::auth::current::CurrentPerson;
 use crate::clock::from_row;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{format, render, see_other, urls};
 

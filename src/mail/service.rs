@@ -5,7 +5,7 @@ use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::db::{dialect, DbConnection};
 use crate::error::AppError;
 use crate::ids::PersonId;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 
 /// Puts a failed message back in the queue; `false` if it was not failed.
 pub fn retry(

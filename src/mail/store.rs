@@ -220,7 +220,7 @@ pub fn requeue(
 
 /// Emails about a concern the head must not know of.
 fn sealed() -> String {
-    format!("{}%", crate::concerns::domain::SEALED_EMAIL_PREFIX)
+    format!("{}%", super::SEALED_EMAIL_PREFIX)
 }
 
 /// Newest first. SECURITY: the email log is the head's, so it leaves out

@@ -15,7 +15,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::current::CurrentPerson;
 use crate::error::{AppError, FormErrors};
 use crate::ids::AccountId;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{csv, form_status, format, render_with, see_other, urls};
 

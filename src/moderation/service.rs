@@ -16,7 +16,7 @@ use crate::db::{dialect, DbConnection};
 use crate::error::AppError;
 use crate::ids::{AccountId, ModerationId};
 use crate::people::domain::Role;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 
 /// Shown on the 403 page to those who may not read a log.
 pub const READERS_ONLY: &str =

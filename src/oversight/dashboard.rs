@@ -14,7 +14,7 @@ use crate::db::schema::{declarations, grants, people, reconfirmations};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::people::domain::Role;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 use crate::web::urls;
 
 /// Grants ending within this are "ending soon".

@@ -27,7 +27,7 @@ use crate::ids::PersonId;
 use crate::mail::{self, Email, Recipient};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 use crate::web::{format, urls};
 
 /// The digest goes at this time on Mondays, school time.

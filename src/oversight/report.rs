@@ -19,7 +19,7 @@ use crate::db::schema::{
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::people::domain::Role;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 use crate::web::format;
 
 /// A term of the school year.

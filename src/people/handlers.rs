@@ -16,7 +16,7 @@ use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::auth::current::CurrentPerson;
 use crate::error::{AppError, FormErrors};
 use crate::ids::PersonId;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{render, render_with, see_other, urls};
 

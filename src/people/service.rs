@@ -10,7 +10,7 @@ use crate::ids::PersonId;
 use crate::mail::{self, templates, Recipient};
 use crate::people::domain::{NewPerson, Person, Role};
 use crate::people::store::{self, HandoverRow, PersonRow};
-use crate::startup::Ctx;
+use crate::state::Ctx;
 use crate::web::urls;
 
 /// Who is making a change to people, and with what authority.

@@ -17,7 +17,7 @@ use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{form_status, format, render, render_with, see_other, urls};
 

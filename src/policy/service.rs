@@ -15,7 +15,7 @@ use crate::ids::PolicyVersionId;
 use crate::mail::{self, Recipient};
 use crate::people::domain::Role;
 use crate::people::store as people_store;
-use crate::startup::Ctx;
+use crate::state::Ctx;
 use crate::web::{format, urls};
 
 /// How often publishing tries the next number when another publication

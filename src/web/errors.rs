@@ -170,7 +170,7 @@ impl Fallback {
                 .map(|id| id.to_string())
                 .unwrap_or_default(),
             school_name: req
-                .app_data::<actix_web::web::Data<crate::startup::AppState>>()
+                .app_data::<actix_web::web::Data<crate::state::AppState>>()
                 .map(|s| s.settings.school_name.clone())
                 .unwrap_or_default(),
             path: req.path().to_owned(),

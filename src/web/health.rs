@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PLAIN: &str = "text/plain; charset=utf-8";
 

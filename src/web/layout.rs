@@ -12,7 +12,7 @@ use crate::auth::csrf;
 use crate::auth::current::CurrentPerson;
 use crate::error::AppError;
 use crate::people::domain::Role;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::urls;
 
 /// The layout's view of the signed-in person.

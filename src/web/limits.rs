@@ -20,7 +20,7 @@ use tokio::time::{sleep_until, Instant, Sleep};
 
 use super::form::{has_control, TextKind};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How long a form's body may take to arrive, from the end of its headers.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
