@@ -201,21 +201,26 @@ pub fn release_all_leases(conn: &mut DbConnection) -> Result<usize, AppError> {
     )
 }
 
-/// A failed message goes back in the queue (the head asked).
+/// A failed message goes back in the queue (the head asked). SECURITY: as
+/// in the email log, a sealed message is not the head's to touch, so it is
+/// left as if it did not exist.
 pub fn requeue(
     conn: &mut DbConnection,
     id: &str,
     now: PrimitiveDateTime,
 ) -> Result<usize, AppError> {
-    Ok(
-        diesel::update(outbox::table.find(id).filter(outbox::status.eq("failed")))
-            .set((
-                outbox::status.eq("queued"),
-                outbox::attempts.eq(0),
-                outbox::next_attempt_at.eq(now),
-            ))
-            .execute(conn)?,
+    Ok(diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq("failed"))
+            .filter(outbox::kind.not_like(sealed())),
     )
+    .set((
+        outbox::status.eq("queued"),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(now),
+    ))
+    .execute(conn)?)
 }
 
 /// Emails about a concern the head must not know of.

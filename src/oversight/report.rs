@@ -329,7 +329,9 @@ pub fn figures(
     concerns_section.add("Open now", open);
     if for_chair {
         let about_head: i64 = concerns::table
-            .filter(concerns::reviewer_role.ne(Reviewer::Headteacher.as_str()))
+            // SECURITY: only the chair's own channel; a concern sent to the
+            // LADO implicates the chair, who must not learn it exists.
+            .filter(concerns::reviewer_role.eq(Reviewer::Chair.as_str()))
             .filter(concerns::raised_at.ge(start))
             .filter(concerns::raised_at.lt(end))
             .count()

@@ -20,7 +20,13 @@ pub enum TextKind {
 pub fn has_control(value: &str, kind: TextKind) -> bool {
     value.chars().any(|c| {
         let allowed = kind == TextKind::Long && matches!(c, '\t' | '\r' | '\n');
-        !allowed && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+        // SECURITY: in a one-line value (a name, a handle) a direction
+        // embedding, override or isolate makes it show as something it is
+        // not ("Evil \u{202E}gnp.exe"). Long text keeps them: right-to-left
+        // languages use them in prose.
+        let spoofing = kind == TextKind::Line
+            && matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        spoofing || (!allowed && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')))
     })
 }
 

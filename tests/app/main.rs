@@ -13,6 +13,7 @@ mod declarations;
 mod exports;
 mod free;
 mod health;
+mod inference;
 mod migrations;
 mod moderation;
 mod outbox;

@@ -36,7 +36,7 @@ async fn raise(who: &Visitor, fields: &[(&str, &str)]) -> String {
     title.captures(&page).expect("the concern's page")[1].to_owned()
 }
 
-fn about(kind: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn about(kind: &str) -> Vec<(&'static str, String)> {
     let mut fields = vec![
         ("happened_on", "2026-11-20".to_owned()),
         ("what_happened", "Something was posted".to_owned()),
@@ -64,7 +64,7 @@ fn about_staff(id: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn raise_as(who: &Visitor, fields: Vec<(&'static str, String)>) -> String {
+pub(crate) async fn raise_as(who: &Visitor, fields: Vec<(&'static str, String)>) -> String {
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     raise(who, &borrowed).await
 }
