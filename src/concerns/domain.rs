@@ -72,6 +72,12 @@ impl Reviewer {
         }
     }
 
+    /// A channel the head must never learn of (its concerns are about the
+    /// head, or went to the LADO).
+    pub fn is_sealed_from_head(self) -> bool {
+        self != Reviewer::Headteacher
+    }
+
     /// The letter of this channel's series of references.
     pub fn series_prefix(self) -> &'static str {
         match self {
@@ -366,8 +372,9 @@ pub fn clean_file_name(raw: &str) -> String {
     }
 }
 
-/// The reference people quote: "C-12" for the headteacher's concerns, "G-3"
-/// for the chair's (about the head), "L-1" for those sent to the LADO.
+/// The reference people quote: "C-12" for the headteacher's concerns, in
+/// order; "G-482913" for the chair's (about the head) and "L-730166" for
+/// those sent to the LADO, numbered at random so they count nothing.
 /// SECURITY: each channel has its own series, so no reference tells of
 /// concerns in another channel (one series left gaps in the head's queue
 /// exactly where the concerns about the head were).

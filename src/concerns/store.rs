@@ -193,6 +193,9 @@ pub fn next_number(conn: &mut DbConnection) -> Result<i64, AppError> {
 /// raised at once in one channel never share a number, and a number is
 /// never skipped by a raise that fails.
 pub fn next_in_series(conn: &mut DbConnection, reviewer: Reviewer) -> Result<i64, AppError> {
+    if reviewer.is_sealed_from_head() {
+        return opaque_number(conn, reviewer);
+    }
     let series = concern_series::table.find(reviewer.as_str());
     loop {
         let bumped = diesel::update(series)
@@ -215,6 +218,25 @@ pub fn next_in_series(conn: &mut DbConnection, reviewer: Reviewer) -> Result<i64
                 ))
                 .execute(c)
         })?;
+    }
+}
+
+/// SECURITY: a concern sealed from the head (about the head, or sent to the
+/// LADO) takes a random six-digit number, not the next in a series: the
+/// head, or anyone, raising one would otherwise learn from "G-3" that two
+/// others exist. Unused in its channel; the unique index settles a race.
+fn opaque_number(conn: &mut DbConnection, reviewer: Reviewer) -> Result<i64, AppError> {
+    use rand::Rng;
+    loop {
+        let candidate: i64 = rand::rng().random_range(100_000..1_000_000);
+        let taken: i64 = concerns::table
+            .filter(concerns::reviewer_role.eq(reviewer.as_str()))
+            .filter(concerns::channel_number.eq(candidate))
+            .count()
+            .get_result(conn)?;
+        if taken == 0 {
+            return Ok(candidate);
+        }
     }
 }
 

@@ -220,6 +220,8 @@ async fn a_concern_about_the_head_goes_to_the_chair_and_the_head_sees_no_trace()
     let (status, html) = chair_browser.page(&format!("/concerns/{id}")).await;
     assert_eq!(status, 200);
     assert!(html.contains(SEEN) && html.contains(&head.name));
+    let reference = reference_in(&html);
+    assert!(reference.starts_with("G-"), "{reference}");
     let response = chair_browser
         .post_form(
             &format!("/concerns/{id}/notes"),
@@ -231,26 +233,26 @@ async fn a_concern_about_the_head_goes_to_the_chair_and_the_head_sees_no_trace()
     // The head: not in the queue, the page is refused, nothing in the
     // audit log or the email log, not even on the raiser's filter.
     let (_, queue) = app.page("/concerns/review").await;
-    assert!(!queue.contains("G-1"));
+    assert!(!queue.contains(&reference));
     let (status, html) = app.page(&format!("/concerns/{id}")).await;
     assert_eq!(status, 403);
     assert!(!html.contains(SEEN));
     let (_, audit) = app.page("/audit").await;
     assert!(
-        !audit.contains("G-1") && !audit.contains("head_concern"),
+        !audit.contains(&reference) && !audit.contains("head_concern"),
         "the head's audit log"
     );
     let (_, audit) = app.page(&format!("/audit?person={}", tom.id)).await;
-    assert!(!audit.contains("G-1") && audit.contains("Tom Reed"));
+    assert!(!audit.contains(&reference) && audit.contains("Tom Reed"));
     let export = app.get("/audit/export.csv").await.text().await.unwrap();
     assert!(!export.contains("concern"));
     let (_, emails) = app.page("/emails").await;
     assert!(
-        !emails.contains("G-1") && !emails.contains("has been received"),
+        !emails.contains(&reference) && !emails.contains("has been received"),
         "the head's email log"
     );
     let (_, home) = app.page("/").await;
-    assert!(!home.contains("G-1"));
+    assert!(!home.contains(&reference));
 
     // The chair sees that the head tried.
     let (_, html) = chair_browser.page(&format!("/concerns/{id}")).await;
@@ -258,7 +260,10 @@ async fn a_concern_about_the_head_goes_to_the_chair_and_the_head_sees_no_trace()
 
     // The chair's audit log shows it.
     let (_, audit) = chair_browser.page("/audit").await;
-    assert!(audit.contains("raised concern G-1") && audit.contains("added a note to concern G-1"));
+    assert!(
+        audit.contains(&format!("raised concern {reference}"))
+            && audit.contains(&format!("added a note to concern {reference}"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -277,6 +282,8 @@ async fn a_concern_about_the_head_and_the_chair_points_to_the_lado_and_says_so()
     let (status, html) = tom_browser.page(&format!("/concerns/{id}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("the Oakshire LADO, 01632 960000"));
+    let reference = reference_in(&html);
+    assert!(reference.starts_with("L-"), "{reference}");
     assert!(html.contains("both the headteacher and the chair"));
     let receipt = app
         .email_to(&tom.email, "Your concern has been received")
@@ -295,7 +302,7 @@ async fn a_concern_about_the_head_and_the_chair_points_to_the_lado_and_says_so()
     let (status, _) = chair_browser.page(&format!("/concerns/{id}")).await;
     assert_eq!(status, 403, "{}", chair.name);
     let (_, audit) = chair_browser.page("/audit").await;
-    assert!(!audit.contains("L-1") && !audit.contains("lado_concern"));
+    assert!(!audit.contains(&reference) && !audit.contains("lado_concern"));
     assert_eq!(app.page(&format!("/concerns/{id}")).await.0, 403);
 }
 
@@ -530,4 +537,13 @@ async fn with_no_chair_a_concern_about_the_head_says_nobody_was_told_and_where_t
     assert!(receipt
         .text
         .contains("Nobody holds the role of the chair of governors"));
+}
+
+/// The reference a concern's page gives in its heading ("C-1", "G-482913").
+fn reference_in(html: &str) -> String {
+    regex::Regex::new(r"<h1>Concern ([A-Z]-\d+)</h1>")
+        .unwrap()
+        .captures(html)
+        .unwrap_or_else(|| panic!("a concern's heading: {html}"))[1]
+        .to_owned()
 }

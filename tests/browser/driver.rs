@@ -515,6 +515,12 @@ impl Browser {
         );
     }
 
+    /// The page's main heading, as shown.
+    pub async fn heading(&self) -> String {
+        let h1 = self.find(Locator::Css("h1"), "a heading").await;
+        h1.text().await.expect("heading text").trim().to_owned()
+    }
+
     /// The page's main heading is this.
     pub async fn assert_heading(&self, expected: &str) {
         let h1 = self.find(Locator::Css("h1"), "a heading").await;
