@@ -501,13 +501,34 @@ pub async fn password_post(
     }
     let password = parse_new_password(&form.password, &form.confirm, &mut errors);
     let id = me.id;
-    let stored = state
+    let ctx = state.ctx();
+    let email = me.email.clone();
+    let (stored, locked) = state
         .db
-        .run(move |conn| people_store::get_password_hash(conn, id))
+        .run(move |conn| {
+            Ok((
+                people_store::get_password_hash(conn, id)?,
+                service::current_lock(conn, &ctx, &email)?,
+            ))
+        })
         .await?;
+    if let Some(until) = locked {
+        return Ok(signed_out_locked(&state, &session, until));
+    }
     let current_ok =
         !form.current.is_empty() && state.hasher.verify(form.current.clone(), stored).await?;
     if !form.current.is_empty() && !current_ok {
+        let ctx = state.ctx();
+        let locked = state
+            .db
+            .run(move |conn| {
+                let person = people_store::get_person(conn, id)?;
+                service::wrong_current_password(conn, &ctx, person)
+            })
+            .await?;
+        if let Some(until) = locked {
+            return Ok(signed_out_locked(&state, &session, until));
+        }
         errors.add("current", "Your current password is not right");
     }
     let Some(password) = password.filter(|_| errors.is_empty()) else {
@@ -533,6 +554,21 @@ pub async fn password_post(
     )
     .send();
     Ok(see_other(urls::HOME))
+}
+
+/// Too many wrong current passwords: signed out, told when to try again.
+fn signed_out_locked(
+    state: &AppState,
+    session: &Session,
+    until: time::OffsetDateTime,
+) -> HttpResponse {
+    session.purge();
+    FlashMessage::error(format!(
+        "Too many wrong passwords: you have been signed out. You can sign in again after {}.",
+        format::date_time(until, state.settings.time_zone)
+    ))
+    .send();
+    see_other(urls::LOGIN)
 }
 
 #[cfg(test)]

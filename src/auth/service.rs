@@ -115,6 +115,19 @@ pub fn record_sign_in(
     matched: bool,
 ) -> Result<SignIn, AppError> {
     dialect::write(conn, |conn| {
+        record_sign_in_in(conn, ctx, email, person, matched)
+    })
+}
+
+/// `record_sign_in` inside a transaction the caller holds.
+fn record_sign_in_in(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    email: &str,
+    person: Option<Person>,
+    matched: bool,
+) -> Result<SignIn, AppError> {
+    {
         let now = ctx.clock.now_row();
         // Checked again inside the transaction: a lock taken meanwhile holds.
         if let Some(until) = throttle::find_lock(conn, email, now)? {
@@ -186,7 +199,7 @@ pub fn record_sign_in(
                 })
             }
         }
-    })
+    }
 }
 
 pub fn record_sign_out(
@@ -207,6 +220,28 @@ pub fn record_sign_out(
             ),
         )?;
         Ok(())
+    })
+}
+
+/// A wrong current password on the change-password form counts as a failed
+/// sign-in. SECURITY: otherwise a stolen session could guess the password
+/// without end. Returns the lock's end when this failure locks; then every
+/// session of the person has ended, the one in hand too.
+pub fn wrong_current_password(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    person: Person,
+) -> Result<Option<OffsetDateTime>, AppError> {
+    dialect::write(conn, |conn| {
+        let id = person.id;
+        let email = person.email.clone();
+        match record_sign_in_in(conn, ctx, &email, Some(person), false)? {
+            SignIn::Locked { until } => {
+                session_store::end_sessions_of(conn, id)?;
+                Ok(Some(until))
+            }
+            _ => Ok(None),
+        }
     })
 }
 

@@ -200,3 +200,54 @@ async fn changing_a_password_checks_the_current_one_and_ends_other_sessions() {
         .audit_actions()
         .contains(&"person.password_changed".to_owned()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_the_current_password_locks_the_account_and_signs_everyone_out() {
+    let app = TestApp::spawn().await;
+    let staff = app.sign_in_as(Role::Staff).await;
+    let other_device = TestApp::spawn_client(&app);
+    other_device.sign_in(&staff.email, PASSWORD).await;
+    for n in 1..5 {
+        assert_eq!(
+            guess(&app, n).await.status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    // The fifth wrong guess locks the account, as at sign-in.
+    let response = guess(&app, 5).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/login");
+    let (_, html) = app.page("/login").await;
+    assert!(html.contains("Too many wrong passwords: you have been signed out"));
+    for device in [app.get("/").await, other_device.get("/").await] {
+        assert_eq!(device.status(), StatusCode::SEE_OTHER);
+        assert!(device.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login"));
+    }
+    // Locked even with the right password, and the person is told by email.
+    let response = app.sign_in(&staff.email, PASSWORD).await;
+    assert_ne!(
+        response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap()),
+        Some("/")
+    );
+    app.email_to(&staff.email, "Sign-in to Custodian paused")
+        .await;
+}
+
+async fn guess(app: &TestApp, n: usize) -> reqwest::Response {
+    let current = format!("a wrong guess number {n}");
+    app.post_form(
+        "/password",
+        &[
+            ("current", current.as_str()),
+            ("password", NEW_PASSWORD),
+            ("confirm", NEW_PASSWORD),
+        ],
+    )
+    .await
+}
