@@ -9,7 +9,6 @@ use super::domain::{Entry, Filter, Kind, NewAction, Reason, NOTE_MAX};
 use super::service;
 use super::views::*;
 use crate::accounts::domain::Account;
-use crate::accounts::store as accounts_store;
 use crate::accounts::views::Choice;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::current::CurrentPerson;
@@ -134,12 +133,7 @@ async fn log_page(
     let today = today(state);
     let (account, access, mut entries) = state
         .db
-        .run(move |conn| {
-            let account = accounts_store::get_account(conn, id)?;
-            let (access, entries) =
-                service::read(conn, &me, &account, today, &filter, PAGE_LIMIT + 1)?;
-            Ok((account, access, entries))
-        })
+        .run(move |conn| service::read_log(conn, &me, id, today, &filter, PAGE_LIMIT + 1))
         .await?;
     let truncated = entries.len() as i64 > PAGE_LIMIT;
     entries.truncate(PAGE_LIMIT as usize);
@@ -217,10 +211,7 @@ pub async fn log_post(
     let asking = me.clone();
     let access = state
         .db
-        .run(move |conn| {
-            let account = accounts_store::get_account(conn, id)?;
-            service::access(conn, &asking, &account, today)
-        })
+        .run(move |conn| service::read_access(conn, &asking, id, today))
         .await?;
     if !access.read {
         return Err(AppError::Forbidden(service::READERS_ONLY));
@@ -259,13 +250,9 @@ pub async fn csv_get(
     let id = account_id(&path)?;
     let (filter, _) = query.parse();
     let today = today(&state);
-    let (account, entries) = state
+    let (account, _, entries) = state
         .db
-        .run(move |conn| {
-            let account = accounts_store::get_account(conn, id)?;
-            let (_, entries) = service::read(conn, &me, &account, today, &filter, EXPORT_LIMIT)?;
-            Ok((account, entries))
-        })
+        .run(move |conn| service::read_log(conn, &me, id, today, &filter, EXPORT_LIMIT))
         .await?;
     let mut file = csv::Csv::new(&[
         "occurred_on",

@@ -42,6 +42,32 @@ pub fn access(
     Ok(Access::of(me.role, holds_live_grant, account.is_open()))
 }
 
+/// What `me` may do with the log of the account `id` today.
+pub fn read_access(
+    conn: &mut DbConnection,
+    me: &CurrentPerson,
+    id: AccountId,
+    today: Date,
+) -> Result<Access, AppError> {
+    let account = accounts_store::get_account(conn, id)?;
+    access(conn, me, &account, today)
+}
+
+/// The account `id`, what `me` may do with its log, and the log as `me` may
+/// read it (`Forbidden` otherwise), newest first.
+pub fn read_log(
+    conn: &mut DbConnection,
+    me: &CurrentPerson,
+    id: AccountId,
+    today: Date,
+    filter: &Filter,
+    limit: i64,
+) -> Result<(Account, Access, Vec<Entry>), AppError> {
+    let account = accounts_store::get_account(conn, id)?;
+    let (access, entries) = read(conn, me, &account, today, filter, limit)?;
+    Ok((account, access, entries))
+}
+
 /// The account's log as `me` may read it (`Forbidden` otherwise), newest
 /// first, with what `me` may do.
 pub fn read(
