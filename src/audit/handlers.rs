@@ -8,15 +8,13 @@ use serde::Deserialize;
 use time_tz::Tz;
 
 use super::domain::{Action, Actor};
-use super::service;
-use super::store::{self, EventFilter};
+use super::service::{self, EventFilter};
 use super::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::auth::current::CurrentPerson;
 use crate::clock::{from_row, local_midnight_row, parse_date};
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::Role;
-use crate::people::store as people_store;
 use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{csv, format, render, see_other, urls};
@@ -61,12 +59,10 @@ fn require_reader(me: &CurrentPerson) -> Result<(), AppError> {
     )
 }
 
-/// The filter the query asks for, and any field it could not read.
-fn build_filter(
-    query: &AuditQuery,
-    zone: &Tz,
-    mut filter: EventFilter,
-) -> (EventFilter, FormErrors) {
+/// The filter the query asks for (the service narrows it further to what
+/// the reader may see), and any field it could not read.
+fn build_filter(query: &AuditQuery, zone: &Tz) -> (EventFilter, FormErrors) {
+    let mut filter = EventFilter::default();
     let mut errors = FormErrors::new();
     if !query.person.is_empty() {
         filter.actor_id = Some(query.person.clone());
@@ -102,19 +98,16 @@ pub async fn list_get(
     require_reader(&me)?;
     let query = query.into_inner();
     let zone = state.settings.time_zone;
-    let people = state.db.run(people_store::list_people).await?;
-    let (filter, errors) = build_filter(&query, zone, EventFilter::for_reader(me.role, &people));
+    let (narrow, errors) = build_filter(&query, zone);
     let before = query.before.clone();
-    let (rows, last) = state
+    let reader = me.role;
+    let service::LogPage {
+        people,
+        events: rows,
+        last_verification: last,
+    } = state
         .db
-        .run(move |conn| {
-            let before = match before {
-                Some(id) => store::seq_of(conn, &id)?,
-                None => None,
-            };
-            let rows = store::list_events(conn, &filter, before, PAGE_SIZE)?;
-            Ok((rows, store::find_last_verification(conn)?))
-        })
+        .run(move |conn| service::page_log(conn, reader, narrow, before, PAGE_SIZE))
         .await?;
     let names: HashMap<String, String> = people
         .iter()
@@ -199,8 +192,12 @@ pub async fn export_get(
 ) -> Result<HttpResponse, AppError> {
     require_reader(&me)?;
     let zone = state.settings.time_zone;
-    let people = state.db.run(people_store::list_people).await?;
-    let (filter, _) = build_filter(&query, zone, EventFilter::for_reader(me.role, &people));
+    let (narrow, _) = build_filter(&query, zone);
+    let reader = me.role;
+    let (filter, people) = state
+        .db
+        .run(move |conn| service::read_scope(conn, reader, narrow))
+        .await?;
     let names: HashMap<String, String> = people
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))
@@ -221,7 +218,7 @@ pub async fn export_get(
             "data",
         ],
         move |conn| {
-            let rows = store::list_events(conn, &filter, before, EXPORT_BATCH)?;
+            let rows = service::read_events(conn, &filter, before, EXPORT_BATCH)?;
             let Some(last) = rows.last() else {
                 return Ok(None);
             };

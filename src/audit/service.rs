@@ -1,13 +1,17 @@
-//! Appending to the chain, and walking it to prove nothing was changed.
+//! Appending to the chain, walking it to prove nothing was changed, and
+//! reading it for the log page and its export.
 
 use crate::audit::domain::{
     hash_time, Action, Actor, HashedFields, NewEvent, Subject, GENESIS_HASH,
 };
+pub use crate::audit::store::EventFilter;
 use crate::audit::store::{self, EventRow, VerificationRow};
 use crate::clock::Clock;
 use crate::db::{dialect, DbConnection};
 use crate::error::AppError;
 use crate::ids::EventId;
+use crate::people::domain::{Person, Role};
+use crate::people::store as people_store;
 
 /// Appends one event. Call it inside the transaction that makes the change:
 /// if the change rolls back, so does its event.
@@ -181,4 +185,61 @@ pub fn verify_and_record(
         }
         Ok(result)
     })
+}
+
+/// What a reader may see of the log, narrowed by what they asked for
+/// (`narrow`'s person, action and dates), and everyone, to name the actors.
+pub fn read_scope(
+    conn: &mut DbConnection,
+    reader: Role,
+    narrow: EventFilter,
+) -> Result<(EventFilter, Vec<Person>), AppError> {
+    let people = people_store::list_people(conn)?;
+    let filter = EventFilter {
+        actor_id: narrow.actor_id,
+        action: narrow.action,
+        from: narrow.from,
+        until: narrow.until,
+        ..EventFilter::for_reader(reader, &people)
+    };
+    Ok((filter, people))
+}
+
+/// A page of the log, newest first.
+pub struct LogPage {
+    pub people: Vec<Person>,
+    pub events: Vec<EventRow>,
+    pub last_verification: Option<VerificationRow>,
+}
+
+/// The log page: `limit` events the reader may see, older than the event
+/// `before` (by its id), and when the chain was last verified.
+pub fn page_log(
+    conn: &mut DbConnection,
+    reader: Role,
+    narrow: EventFilter,
+    before: Option<String>,
+    limit: i64,
+) -> Result<LogPage, AppError> {
+    let (filter, people) = read_scope(conn, reader, narrow)?;
+    let before = match before {
+        Some(id) => store::seq_of(conn, &id)?,
+        None => None,
+    };
+    let events = store::list_events(conn, &filter, before, limit)?;
+    Ok(LogPage {
+        people,
+        events,
+        last_verification: store::find_last_verification(conn)?,
+    })
+}
+
+/// Newest first, `limit` events with a sequence number below `before_seq`.
+pub fn read_events(
+    conn: &mut DbConnection,
+    filter: &EventFilter,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EventRow>, AppError> {
+    store::list_events(conn, filter, before_seq, limit)
 }

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::store::{self, OutboxRow};
+use super::service::{self, OutboxRow};
 use super::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::auth::current::CurrentPerson;
@@ -53,7 +53,7 @@ pub async fn list_get(
     let number = query.page.clamp(0, crate::web::form::MAX_PAGE);
     let rows = state
         .db
-        .run(move |conn| store::list_messages(conn, PAGE_SIZE, number * PAGE_SIZE))
+        .run(move |conn| service::read_messages(conn, PAGE_SIZE, number * PAGE_SIZE))
         .await?;
     let zone = state.settings.time_zone;
     render(EmailListPage {
@@ -76,11 +76,7 @@ pub async fn show_get(
     let id = path.into_inner();
     let (row, attempts) = state
         .db
-        .run(move |conn| {
-            let row = store::find_message(conn, &id)?.ok_or(AppError::NotFound)?;
-            let attempts = store::list_attempts(conn, &id)?;
-            Ok((row, attempts))
-        })
+        .run(move |conn| service::read_message(conn, &id))
         .await?;
     let zone = state.settings.time_zone;
     render(EmailShowPage {
@@ -111,7 +107,7 @@ pub async fn retry_post(
     let back = urls::email(&id);
     let requeued = state
         .db
-        .run(move |conn| super::service::retry(conn, &ctx, me.id, &me.name, &id))
+        .run(move |conn| service::retry(conn, &ctx, me.id, &me.name, &id))
         .await?;
     if requeued {
         FlashMessage::success("The email is queued to be sent again.").send();

@@ -1,6 +1,8 @@
-//! Changes to the outbox made by people: one transaction with its event.
+//! The email log's reads, and the changes to the outbox made by people:
+//! one transaction with its event.
 
 use super::store;
+pub use super::store::{AttemptRow, OutboxRow};
 use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::db::{dialect, DbConnection};
 use crate::error::AppError;
@@ -31,4 +33,23 @@ pub fn retry(
         )?;
         Ok(true)
     })
+}
+
+/// A page of the email log, newest first (never the sealed messages).
+pub fn read_messages(
+    conn: &mut DbConnection,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<OutboxRow>, AppError> {
+    store::list_messages(conn, limit, offset)
+}
+
+/// One message of the email log and every attempt to send it.
+pub fn read_message(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<(OutboxRow, Vec<AttemptRow>), AppError> {
+    let row = store::find_message(conn, id)?.ok_or(AppError::NotFound)?;
+    let attempts = store::list_attempts(conn, id)?;
+    Ok((row, attempts))
 }

@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use super::domain::{NewPerson, Role};
 use super::service::{self, ChangedBy};
-use super::store;
 use super::views::*;
 use crate::audit::Actor;
 use crate::auth::csrf::{CsrfForm, NoFields};
@@ -38,7 +37,7 @@ pub async fn list_get(
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
     me.require_manages_people()?;
-    let people = state.db.run(store::list_people).await?;
+    let people = state.db.run(service::read_people).await?;
     let zone = state.settings.time_zone;
     render(PeopleListPage {
         page,
@@ -125,15 +124,13 @@ pub async fn show_get(
 ) -> Result<HttpResponse, AppError> {
     me.require_manages_people()?;
     let id = parse_id(&path)?;
-    let (person, grants, accounts) = state
+    let service::PersonPage {
+        person,
+        grants,
+        accounts,
+    } = state
         .db
-        .run(move |conn| {
-            Ok((
-                store::get_person(conn, id)?,
-                crate::accounts::store::list_grants_for_person(conn, id)?,
-                crate::accounts::store::list_accounts(conn)?,
-            ))
-        })
+        .run(move |conn| service::read_person(conn, id))
         .await?;
     let zone = state.settings.time_zone;
     let access = grants
@@ -237,12 +234,7 @@ pub async fn handover_get(
     let my_id = me.id;
     let (pending, people) = state
         .db
-        .run(move |conn| {
-            Ok((
-                service::pending_handover(conn, &ctx, my_id)?,
-                store::list_people(conn)?,
-            ))
-        })
+        .run(move |conn| service::page_handover(conn, &ctx, my_id))
         .await?;
     let zone = state.settings.time_zone;
     render(ChairHandoverPage {
@@ -336,7 +328,7 @@ pub async fn handover_post(
             Ok(see_other(urls::CHAIR_HANDOVER))
         }
         Err(errors) => {
-            let people = state.db.run(store::list_people).await?;
+            let people = state.db.run(service::read_people).await?;
             render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ChairHandoverPage {

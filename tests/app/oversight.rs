@@ -291,7 +291,7 @@ async fn the_report_is_for_the_head_slt_and_chair_and_downloads_as_csv() {
 }
 
 /// The figures of the report, checked against what the demo school's
-/// script records (src/demo.rs), over the demo's 90 days.
+/// script records (src/demo/), over the demo's 90 days.
 #[test]
 fn the_governors_report_counts_what_the_demo_school_recorded() {
     use custodian::db::{DatabaseUrl, Db};

@@ -1,0 +1,419 @@
+//! The demo's declarations and concerns, in every state.
+
+use crate::clock::{Clock, ManualClock};
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::people::domain::Person;
+use crate::state::Ctx;
+
+/// A 1x1 PNG, standing in for a screenshot.
+const SCREENSHOT: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x04\x00\x00\x00\xb5\x1c\x0c\x02\x00\x00\x00\x0b\x49\x44\x41\x54\x78\xda\x63\x64\x60\x00\x00\x00\x06\x00\x02\x30\x81\xd0\x2f\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+/// Concerns in every state: open, under review with an overdue LADO
+/// referral, closed both ways, one about the head for the chair, and one
+/// that implicates the head and the chair and went to the LADO.
+pub(super) fn seed_concerns(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    clock: &ManualClock,
+    people: &[Person],
+) -> Result<(), AppError> {
+    use crate::auth::current::CurrentPerson;
+    use crate::concerns::domain::{ActionKind, Classification, NewConcern, Outcome, RaiseInput};
+    use crate::concerns::service::{self as concerns, Step, Upload};
+    let [head, deputy, priya, tom, amira, sam, chair] = people else {
+        return Err(AppError::internal(anyhow::anyhow!(
+            "the demo school has seven people"
+        )));
+    };
+    let me = |p: &Person| CurrentPerson {
+        id: p.id,
+        name: p.name.clone(),
+        email: p.email.clone(),
+        role: p.role,
+    };
+    let today = || crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
+    let raise = |conn: &mut DbConnection,
+                 by: &Person,
+                 about: &str,
+                 person: Option<&Person>,
+                 detail: &str,
+                 what: &str,
+                 files: Vec<Upload>| {
+        let input = RaiseInput {
+            about: about.into(),
+            about_person: person.map(|p| p.id.to_string()).unwrap_or_default(),
+            about_detail: detail.into(),
+            implicates_chair: false,
+            happened_on: (today() - time::Duration::days(1)).to_string(),
+            what_happened: what.into(),
+            ..RaiseInput::default()
+        };
+        let new = NewConcern::parse(&input, today())
+            .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
+        concerns::raise(conn, ctx, &me(by), new, files)
+    };
+    let step = |conn: &mut DbConnection, by: &Person, id, step| {
+        concerns::add_step(conn, ctx, &me(by), id, step)
+    };
+    let screenshot = || {
+        vec![Upload {
+            file_name: "screenshot.png".into(),
+            content_type: "image/png",
+            bytes: SCREENSHOT.to_vec(),
+        }]
+    };
+
+    // Closed as a low-level concern, the person informed.
+    let low = raise(
+        conn,
+        amira,
+        "staff",
+        Some(sam),
+        "",
+        "Sam accepted a friend request from a Year 5 parent and commented on their holiday photos.",
+        screenshot(),
+    )?;
+    clock.advance(time::Duration::days(1));
+    step(
+        conn,
+        head,
+        low.id,
+        Step::Classify {
+            as_: Classification::LowLevel,
+            text: "Below the harm threshold; a boundary issue.".into(),
+        },
+    )?;
+    step(
+        conn,
+        head,
+        low.id,
+        Step::Action {
+            kind: ActionKind::SpokeWithPerson,
+            on: today(),
+            reference: String::new(),
+            text: "Went through clause d of the policy with Sam.".into(),
+        },
+    )?;
+    step(
+        conn,
+        head,
+        low.id,
+        Step::Close {
+            outcome: Outcome::RecordedLowLevel,
+            summary:
+                "Advice given on friend requests from parents; recorded as a low-level concern."
+                    .into(),
+        },
+    )?;
+    step(
+        conn,
+        head,
+        low.id,
+        Step::Informed {
+            on: today(),
+            text: String::new(),
+        },
+    )?;
+
+    // Closed as not a concern.
+    let post = raise(
+        conn,
+        tom,
+        "community",
+        None,
+        "A comment on the PTA's Facebook group",
+        "A parent complained about the school car park and named no one.",
+        vec![],
+    )?;
+    step(
+        conn,
+        head,
+        post.id,
+        Step::Classify {
+            as_: Classification::NotAConcern,
+            text: "Negative feedback, not about a person.".into(),
+        },
+    )?;
+    step(
+        conn,
+        head,
+        post.id,
+        Step::Close {
+            outcome: Outcome::NoFurtherAction,
+            summary: "No names, no children: left to the PTA's moderators.".into(),
+        },
+    )?;
+
+    // About the head: the chair reviews it; the head never sees it.
+    clock.advance(time::Duration::days(2));
+    let about_head = raise(
+        conn,
+        deputy,
+        "headteacher",
+        None,
+        "",
+        "The head's personal Instagram account follows several current parents.",
+        screenshot(),
+    )?;
+    step(
+        conn,
+        chair,
+        about_head.id,
+        Step::Note {
+            text: "Asked the clerk for the policy's wording on personal accounts.".into(),
+        },
+    )?;
+
+    // Implicating the head and the chair: straight to the LADO.
+    let input = RaiseInput {
+        about: "headteacher".into(),
+        implicates_chair: true,
+        happened_on: (today() - time::Duration::days(3)).to_string(),
+        what_happened: "Messages between the head, the chair and a parent about a pupil.".into(),
+        ..RaiseInput::default()
+    };
+    let new = NewConcern::parse(&input, today())
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
+    concerns::raise(conn, ctx, &me(priya), new, vec![])?;
+
+    // An allegation, referred to the LADO and closed with KCSIE's outcome.
+    clock.advance(time::Duration::days(3));
+    let allegation = raise(
+        conn,
+        priya,
+        "staff",
+        Some(tom),
+        "",
+        "A parent reports that Tom messaged their child through a gaming platform.",
+        vec![],
+    )?;
+    step(
+        conn,
+        head,
+        allegation.id,
+        Step::Classify {
+            as_: Classification::Allegation,
+            text: "May meet the harm threshold.".into(),
+        },
+    )?;
+    step(
+        conn,
+        head,
+        allegation.id,
+        Step::Action {
+            kind: ActionKind::LadoReferral,
+            on: today(),
+            reference: "LADO/2026/0412".into(),
+            text: "The LADO advised an internal investigation.".into(),
+        },
+    )?;
+    clock.advance(time::Duration::days(7));
+    step(
+        conn,
+        head,
+        allegation.id,
+        Step::Close {
+            outcome: Outcome::Unsubstantiated,
+            summary: "The platform account was not Tom's; no evidence either way.".into(),
+        },
+    )?;
+
+    // Open and waiting, and an allegation whose LADO referral is overdue.
+    clock.advance(time::Duration::days(2));
+    let account = crate::accounts::store::list_accounts(conn)?
+        .into_iter()
+        .find(|a| a.closed_at.is_none())
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("the demo school has accounts")))?;
+    let input = RaiseInput {
+        about: "account".into(),
+        about_account: account.id.to_string(),
+        about_detail: "The photo of sports day".into(),
+        happened_on: today().to_string(),
+        what_happened: "The sports day photo shows a child whose parents said no to photographs."
+            .into(),
+        ..RaiseInput::default()
+    };
+    let new = NewConcern::parse(&input, today())
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
+    concerns::raise(conn, ctx, &me(sam), new, screenshot())?;
+    let overdue = raise(
+        conn,
+        tom,
+        "staff",
+        Some(deputy),
+        "",
+        "A parent says David shared a video of the class on his personal account.",
+        vec![],
+    )?;
+    step(
+        conn,
+        head,
+        overdue.id,
+        Step::Classify {
+            as_: Classification::Allegation,
+            text: "Possible breach with a risk to children.".into(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Declarations in every state, a nil return, and the head's own for the chair.
+pub(super) fn seed_declarations(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    clock: &ManualClock,
+    people: &[Person],
+) -> Result<(), AppError> {
+    use crate::declarations::domain::Details;
+    use crate::declarations::service as declarations;
+    let [head, deputy, priya, tom, amira, sam, _chair] = people else {
+        return Err(AppError::internal(anyhow::anyhow!(
+            "the demo school has seven people"
+        )));
+    };
+    let details = |name: &str, class: &str, nature: &str, platforms: &[&str], description: &str| {
+        let platforms: Vec<String> = platforms.iter().map(|p| (*p).to_owned()).collect();
+        Details::parse(
+            name,
+            "parent_carer",
+            class,
+            nature,
+            platforms.is_empty(),
+            &platforms,
+            "September 2022",
+            description,
+        )
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))
+    };
+    // Acknowledged, with an agreed condition.
+    let choir = declarations::declare(
+        conn,
+        ctx,
+        tom,
+        details(
+            "Jordan Whitfield",
+            "Year 4",
+            "club_or_faith",
+            &[],
+            "We sing in the same church choir.",
+        )?,
+    )?;
+    declarations::review(
+        conn,
+        ctx,
+        head,
+        choir,
+        true,
+        "Thank you for telling me.",
+        "No discussion of school matters outside school.",
+    )?;
+    // Returned for more detail, then updated: awaiting review again.
+    let neighbour = declarations::declare(
+        conn,
+        ctx,
+        amira,
+        details("Chris Patel", "Year 2", "neighbour", &[], "Next door.")?,
+    )?;
+    declarations::review(
+        conn,
+        ctx,
+        head,
+        neighbour,
+        false,
+        "How well do you know the family?",
+        "",
+    )?;
+    clock.advance(time::Duration::days(1));
+    declarations::update(
+        conn,
+        ctx,
+        amira,
+        neighbour,
+        details(
+            "Chris Patel",
+            "Year 2",
+            "neighbour",
+            &["WhatsApp"],
+            "Next-door neighbours for six years; we share a street WhatsApp group.",
+        )?,
+    )?;
+    // Returned, still waiting for the declarant.
+    let returned = declarations::declare(
+        conn,
+        ctx,
+        priya,
+        details(
+            "Jo Rivers",
+            "Class 3B",
+            "relative",
+            &[],
+            "My sister-in-law.",
+        )?,
+    )?;
+    declarations::review(
+        conn,
+        ctx,
+        head,
+        returned,
+        false,
+        "Which pupil is in Class 3B?",
+        "",
+    )?;
+    // Awaiting review.
+    declarations::declare(
+        conn,
+        ctx,
+        deputy,
+        details(
+            "Alex Morgan",
+            "Year 6",
+            "online",
+            &["Facebook"],
+            "Friends on Facebook from university.",
+        )?,
+    )?;
+    // Ended.
+    let ended = declarations::declare(
+        conn,
+        ctx,
+        sam,
+        details(
+            "Robin Hughes",
+            "Year 6",
+            "social_circle",
+            &[],
+            "Same running club.",
+        )?,
+    )?;
+    declarations::review(conn, ctx, head, ended, true, "Noted.", "")?;
+    let today = crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
+    declarations::end(
+        conn,
+        ctx,
+        sam,
+        ended,
+        today,
+        "The pupil moved to secondary school",
+    )?;
+    // The head's own, reviewed by the chair.
+    declarations::declare(
+        conn,
+        ctx,
+        head,
+        details(
+            "Sam Taylor",
+            "Reception",
+            "relative",
+            &[],
+            "My cousin's child started in Reception.",
+        )?,
+    )?;
+    // This year's answers: Tom confirmed and Sam made a nil return; the
+    // others are due, and the newcomer has never answered.
+    declarations::reconfirm(conn, ctx, tom, false)?
+        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
+    declarations::reconfirm(conn, ctx, sam, true)?
+        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! A new role, or a leaver; and the re-check of what they may still hold.
+
+use super::chair::{chair_changed, install_chair};
+use super::{heads, heads_and_slt, ChangedBy, CHAIR_NOT_YOURS};
+use crate::audit::{self, Action, Actor, NewEvent, Subject};
+use crate::auth::session_store;
+use crate::db::{dialect, DbConnection};
+use crate::error::AppError;
+use crate::ids::PersonId;
+use crate::mail::{self, templates, Recipient};
+use crate::people::domain::{Person, Role};
+use crate::people::store;
+use crate::state::Ctx;
+use crate::web::urls;
+
+/// What a re-check of a person's access took away.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AccessEnded {
+    /// Live grants of an official account's login, each now revoked.
+    pub grants: usize,
+    /// Official accounts they were a custodian of.
+    pub custody: usize,
+}
+
+/// Re-checks everything a person may hold after their role or standing
+/// changed, inside the transaction that changed it. The one place this
+/// rule lives: a role change on the web or the command line, the chair's
+/// handover and a leaver all come through here.
+/// SECURITY: their sessions end (the change applies at once); anyone who
+/// may no longer be given a login (a leaver, a governor) loses every live
+/// grant, each revoked with the account marked "password change due"; anyone
+/// no longer SLT or the head stops being a custodian, likewise.
+pub fn recheck_access(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: Actor,
+    person: &Person,
+) -> Result<AccessEnded, AppError> {
+    use crate::accounts::domain::EndKind;
+    use crate::accounts::service as accounts;
+    session_store::end_sessions_of(conn, person.id)?;
+    let why = if person.active {
+        format!("their role changed to {}", person.role.label())
+    } else {
+        "they left the school".to_owned()
+    };
+    let mut ended = AccessEnded::default();
+    if !person.active || !person.role.may_hold_grants() {
+        let kind = if person.active {
+            EndKind::Revoked
+        } else {
+            EndKind::Deactivated
+        };
+        ended.grants = accounts::end_grants_of(conn, ctx, actor, person.id, kind, &why)?;
+    }
+    if !person.active || !person.role.may_be_custodian() {
+        ended.custody = accounts::end_custody_of(conn, ctx, actor, person.id, &why)?;
+    }
+    Ok(ended)
+}
+
+/// Gives a person a new role inside the caller's transaction: the change,
+/// the re-check of their access, the event, and (when `notify`) the email
+/// to them and the head.
+pub(super) fn set_role_in_tx(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &ChangedBy,
+    before: &Person,
+    role: Role,
+    notify: bool,
+) -> Result<Person, AppError> {
+    let id = before.id;
+    store::update_role(conn, id, role)?;
+    let after = store::get_person(conn, id)?;
+    let ended = recheck_access(conn, ctx, by.actor, &after)?;
+    audit::append(
+        conn,
+        ctx.clock.as_ref(),
+        NewEvent::new(
+            by.actor,
+            Action::PersonRoleChanged,
+            Subject::person(id),
+            format!(
+                "{} changed {}'s role from {} to {}",
+                by.name,
+                after.name,
+                before.role.label(),
+                role.label()
+            ),
+        )
+        .with_data(serde_json::json!({
+            "from": before.role.as_str(),
+            "to": role.as_str(),
+            "grants_ended": ended.grants,
+            "custody_ended": ended.custody,
+        })),
+    )?;
+    if notify {
+        let mut to = vec![Recipient::new(&after.name, &after.email)];
+        to.extend(
+            heads(conn)?
+                .into_iter()
+                .filter(|r| r.address != after.email),
+        );
+        mail::enqueue(
+            conn,
+            ctx.clock.as_ref(),
+            &ctx.settings,
+            templates::role_changed(
+                to,
+                &after,
+                before.role,
+                &by.name,
+                ctx.settings.link(&urls::person(id)),
+            ),
+        )?;
+    }
+    Ok(after)
+}
+
+/// Deactivates a leaver inside the caller's transaction.
+pub(super) fn deactivate_in_tx(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &ChangedBy,
+    before: &Person,
+) -> Result<Person, AppError> {
+    let id = before.id;
+    store::deactivate(conn, id, ctx.clock.now_row())?;
+    let after = store::get_person(conn, id)?;
+    let ended = recheck_access(conn, ctx, by.actor, &after)?;
+    audit::append(
+        conn,
+        ctx.clock.as_ref(),
+        NewEvent::new(
+            by.actor,
+            Action::PersonDeactivated,
+            Subject::person(id),
+            format!("{} deactivated {}", by.name, after.name),
+        )
+        .with_data(serde_json::json!({
+            "grants_ended": ended.grants,
+            "custody_ended": ended.custody,
+        })),
+    )?;
+    let to = heads_and_slt(conn)?;
+    // A chair who leaves on handover may leave a school with no head or
+    // SLT in Custodian yet: an email to no one would never send.
+    if !to.is_empty() {
+        mail::enqueue(
+            conn,
+            ctx.clock.as_ref(),
+            &ctx.settings,
+            templates::deactivated(
+                to,
+                &after,
+                ended.grants,
+                &by.name,
+                ctx.settings.link(&urls::person(id)),
+            ),
+        )?;
+    }
+    Ok(after)
+}
+
+/// Changes a person's role and ends their sessions, so it applies at once.
+/// From the command line, any role for anyone: making someone chair steps
+/// the sitting chair down to staff.
+pub fn change_role(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &ChangedBy,
+    id: PersonId,
+    role: Role,
+) -> Result<Person, AppError> {
+    dialect::write(conn, |conn| {
+        let before = store::get_person(conn, id)?;
+        // SECURITY: the head (or SLT) never gives or takes the chair.
+        if !by.is_cli() && (before.role == Role::Chair || role == Role::Chair) {
+            return Err(AppError::Forbidden(CHAIR_NOT_YOURS));
+        }
+        if !(by.may_give(before.role) && by.may_give(role)) {
+            return Err(AppError::Forbidden(
+                "Only the headteacher can give or take away the roles of SLT and headteacher.",
+            ));
+        }
+        if by.actor == Actor::Person(id) {
+            return Err(AppError::Conflict(
+                "You cannot change your own role; ask another headteacher or use the \
+                 command line."
+                    .into(),
+            ));
+        }
+        if !before.active {
+            return Err(AppError::Conflict(
+                "This person has been deactivated; their role cannot change.".into(),
+            ));
+        }
+        if before.role == role {
+            return Ok(before);
+        }
+        if role == Role::Chair {
+            return install_chair(conn, ctx, by, &before, false, false);
+        }
+        let was_chair = before.role == Role::Chair;
+        let after = set_role_in_tx(conn, ctx, by, &before, role, !was_chair)?;
+        if was_chair {
+            chair_changed(conn, ctx, by, std::slice::from_ref(&after), None, true)?;
+        }
+        Ok(after)
+    })
+}
+
+/// Deactivates a leaver: they can no longer sign in and their sessions end.
+/// People are never deleted.
+pub fn deactivate(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &ChangedBy,
+    id: PersonId,
+) -> Result<Person, AppError> {
+    dialect::write(conn, |conn| {
+        let before = store::get_person(conn, id)?;
+        // SECURITY: deactivating the chair would take concerns about the
+        // head away from them; the chair leaves by handing over.
+        if !by.is_cli() && before.role == Role::Chair {
+            return Err(AppError::Forbidden(CHAIR_NOT_YOURS));
+        }
+        if !by.may_give(before.role) {
+            return Err(AppError::Forbidden(
+                "Only the headteacher can deactivate SLT members or the headteacher.",
+            ));
+        }
+        if by.actor == Actor::Person(id) {
+            return Err(AppError::Conflict("You cannot deactivate yourself.".into()));
+        }
+        if !before.active {
+            return Ok(before);
+        }
+        deactivate_in_tx(conn, ctx, by, &before)
+    })
+}
