@@ -247,6 +247,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .map(|f| f.csrf_token)
                 .unwrap_or_default();
             verify(&req, &sent)?;
+            if !crate::web::form::is_text(&body) {
+                return Err(AppError::BadRequest(
+                    "The form held something that is not text, so nothing was saved. Go back and \
+                     type it again."
+                        .into(),
+                ));
+            }
             serde_urlencoded::from_bytes::<T>(&body)
                 .map(CsrfForm)
                 .map_err(|_| AppError::BadRequest("The form could not be read.".into()))

@@ -122,8 +122,48 @@ pub fn body_error(error: &actix_web::Error) -> AppError {
 /// would show (so that an offset never overflows).
 pub const MAX_PAGE: i64 = 1_000_000;
 
+/// Whether every name and value of a URL-encoded form decodes to UTF-8.
+/// SECURITY: the decoder would quietly put U+FFFD in place of bytes that
+/// are not text, and the record would be saved other than as sent.
+pub fn is_text(body: &[u8]) -> bool {
+    body.split(|&b| b == b'&' || b == b'=').all(|part| {
+        let mut decoded = Vec::with_capacity(part.len());
+        let mut bytes = part.iter().copied();
+        while let Some(b) = bytes.next() {
+            match b {
+                b'+' => decoded.push(b' '),
+                b'%' => {
+                    let hex = [bytes.next(), bytes.next()];
+                    let value = match hex {
+                        [Some(h), Some(l)] => std::str::from_utf8(&[h, l])
+                            .ok()
+                            .and_then(|h| u8::from_str_radix(h, 16).ok()),
+                        _ => None,
+                    };
+                    match value {
+                        Some(v) => decoded.push(v),
+                        // Not an escape: kept as typed, as the decoder does.
+                        None => decoded.extend([b'%'].into_iter().chain(hex.into_iter().flatten())),
+                    }
+                }
+                other => decoded.push(other),
+            }
+        }
+        std::str::from_utf8(&decoded).is_ok()
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_form_is_text_only_when_every_escape_decodes_to_utf8() {
+        assert!(super::is_text(b"name=Zo%C3%AB+Ball&note=100%25+sure"));
+        assert!(super::is_text(b"name=%E2%80%AE&x=%zz"));
+        assert!(!super::is_text(b"contact_name=a%ED%B3%BFb"));
+        assert!(!super::is_text(b"note=%FF"));
+        assert!(!super::is_text(b"n%C3=1"));
+    }
+
     use super::*;
 
     #[test]

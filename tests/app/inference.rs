@@ -152,3 +152,31 @@ async fn a_name_or_handle_that_would_show_reversed_is_refused_beside_the_field()
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_that_is_not_text_is_refused_and_nothing_is_saved_other_than_as_sent() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Slt).await;
+    let token = app.csrf_token().await;
+    let before = app.audit_actions().len();
+    // "\xED\xB3\xBF" is half of a surrogate pair: no UTF-8 decoder takes it.
+    let body = format!(
+        "csrf_token={token}&platform=facebook&handle=a%ED%B3%BFb&\
+         profile_url=https%3A%2F%2Fwww.facebook.com%2Fx&purpose=News"
+    );
+    let response = app
+        .client
+        .post(format!("{}/accounts/new", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("not text, so nothing was saved"));
+    assert_eq!(app.audit_actions().len(), before, "nothing was recorded");
+}
