@@ -8,15 +8,13 @@ use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use super::domain::{self, NewVersion};
-use super::service;
-use super::store::{self, VersionListRow, VersionRow};
+use super::service::{self, VersionListRow, VersionRow};
 use super::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::auth::current::CurrentPerson;
 use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::{Person, Role};
-use crate::people::store as people_store;
 use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{form_status, format, render, render_with, see_other, urls};
@@ -58,26 +56,14 @@ async fn show(
     number: Option<i32>,
 ) -> Result<HttpResponse, AppError> {
     let person = me.id;
-    let (version, versions, confirmed_at, publisher) = state
+    let service::PolicyPage {
+        version,
+        versions,
+        confirmed_at,
+        publisher,
+    } = state
         .db
-        .run(move |conn| {
-            let version = match number {
-                Some(n) => Some(store::find_version(conn, n)?.ok_or(AppError::NotFound)?),
-                None => store::current_version(conn)?,
-            };
-            let versions = store::list_versions(conn)?;
-            let (confirmed_at, publisher) = match &version {
-                Some(v) => (
-                    store::find_acknowledgement(conn, &v.id, person)?,
-                    crate::ids::PersonId::parse(&v.published_by)
-                        .map(|id| people_store::find_person(conn, id))
-                        .transpose()?
-                        .flatten(),
-                ),
-                None => (None, None),
-            };
-            Ok((version, versions, confirmed_at, publisher))
-        })
+        .run(move |conn| service::read_version(conn, person, number))
         .await?;
     let zone = state.settings.time_zone;
     let is_head = me.role == Role::Headteacher;
@@ -209,10 +195,7 @@ pub async fn new_get(
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
     me.require(me.role == Role::Headteacher, HEAD_ONLY)?;
-    let (number, current) = state
-        .db
-        .run(|conn| Ok((store::next_number(conn)?, store::current_version(conn)?)))
-        .await?;
+    let (number, current) = state.db.run(service::read_new_version).await?;
     // A new version usually edits the one before: start from its text.
     let form = VersionForm {
         body: current.map(|v| v.body).unwrap_or_default(),
@@ -231,7 +214,7 @@ pub async fn new_post(
     let new = match NewVersion::parse(&form.body, &form.effective_on, &form.summary) {
         Ok(new) => new,
         Err(errors) => {
-            let number = state.db.run(store::next_number).await?;
+            let number = state.db.run(service::read_next_number).await?;
             return form_page(page, number, form, errors);
         }
     };
@@ -257,17 +240,16 @@ pub async fn acknowledgements_get(
 ) -> Result<HttpResponse, AppError> {
     me.require(me.role == Role::Headteacher, HEAD_ONLY)?;
     let number = version_number(&path)?;
-    let (version, current, acknowledgements, requests, counts, people) = state
+    let service::Acknowledgements {
+        version,
+        current,
+        acknowledgements,
+        requests,
+        counts,
+        people,
+    } = state
         .db
-        .run(move |conn| {
-            let version = store::find_version(conn, number)?.ok_or(AppError::NotFound)?;
-            let current = store::find_current_ref(conn)?.map(|(_, n)| n);
-            let acknowledgements = store::list_acknowledgements(conn, &version.id)?;
-            let requests = store::list_requests(conn, &version.id)?;
-            let counts = store::acknowledgement_counts(conn, &version.id)?;
-            let people = people_store::list_people(conn)?;
-            Ok((version, current, acknowledgements, requests, counts, people))
-        })
+        .run(move |conn| service::read_acknowledgements(conn, number))
         .await?;
     let zone = state.settings.time_zone;
     let by_id: HashMap<String, &Person> = people.iter().map(|p| (p.id.to_string(), p)).collect();
@@ -287,7 +269,7 @@ pub async fn acknowledgements_get(
         })
         .collect();
     confirmed.sort_by(|a, b| a.name.cmp(&b.name));
-    let asked_at: HashMap<&str, &store::RequestRow> =
+    let asked_at: HashMap<&str, &service::RequestRow> =
         requests.iter().map(|r| (r.person_id.as_str(), r)).collect();
     let not_confirmed = people
         .iter()

@@ -5,15 +5,16 @@ use std::collections::{HashMap, HashSet};
 
 use super::domain::{self, NewVersion};
 use super::emails;
-use super::store::{self, VersionRow};
+use super::store;
+pub use super::store::{RequestRow, VersionListRow, VersionRow};
 use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::auth::current::CurrentPerson;
 use crate::clock::from_row;
 use crate::db::{dialect, DbConnection};
 use crate::error::AppError;
-use crate::ids::PolicyVersionId;
+use crate::ids::{PersonId, PolicyVersionId};
 use crate::mail::{self, Recipient};
-use crate::people::domain::Role;
+use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
 use crate::state::Ctx;
 use crate::web::{format, urls};
@@ -224,4 +225,91 @@ pub fn send_requests(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppErr
         sent += usize::from(done);
     }
     Ok(sent)
+}
+
+/// A version of the policy as one person reads it.
+pub struct PolicyPage {
+    /// The version asked for (the current one when no number was given),
+    /// or none when nothing is published yet.
+    pub version: Option<VersionRow>,
+    /// Every version, the newest first.
+    pub versions: Vec<VersionListRow>,
+    /// When this person confirmed the version shown, if they have.
+    pub confirmed_at: Option<time::PrimitiveDateTime>,
+    /// Who published it, if they are still on record.
+    pub publisher: Option<Person>,
+}
+
+/// A version (the current one when `number` is `None`), with where this
+/// person stands with it and the list of every version.
+pub fn read_version(
+    conn: &mut DbConnection,
+    person: PersonId,
+    number: Option<i32>,
+) -> Result<PolicyPage, AppError> {
+    let version = match number {
+        Some(n) => Some(store::find_version(conn, n)?.ok_or(AppError::NotFound)?),
+        None => store::current_version(conn)?,
+    };
+    let versions = store::list_versions(conn)?;
+    let (confirmed_at, publisher) = match &version {
+        Some(v) => (
+            store::find_acknowledgement(conn, &v.id, person)?,
+            PersonId::parse(&v.published_by)
+                .map(|id| people_store::find_person(conn, id))
+                .transpose()?
+                .flatten(),
+        ),
+        None => (None, None),
+    };
+    Ok(PolicyPage {
+        version,
+        versions,
+        confirmed_at,
+        publisher,
+    })
+}
+
+/// The number the next version will take.
+pub fn read_next_number(conn: &mut DbConnection) -> Result<i32, AppError> {
+    store::next_number(conn)
+}
+
+/// The number the next version will take, and the current version to start from.
+pub fn read_new_version(conn: &mut DbConnection) -> Result<(i32, Option<VersionRow>), AppError> {
+    Ok((store::next_number(conn)?, store::current_version(conn)?))
+}
+
+/// Who has confirmed a version and who has been asked.
+pub struct Acknowledgements {
+    pub version: VersionRow,
+    /// The current version's number.
+    pub current: Option<i32>,
+    /// (person id, when) for each confirmation.
+    pub acknowledgements: Vec<(String, time::PrimitiveDateTime)>,
+    pub requests: Vec<RequestRow>,
+    /// (confirmed, asked).
+    pub counts: (i64, i64),
+    pub people: Vec<Person>,
+}
+
+/// The head's page of who has confirmed version `number`.
+pub fn read_acknowledgements(
+    conn: &mut DbConnection,
+    number: i32,
+) -> Result<Acknowledgements, AppError> {
+    let version = store::find_version(conn, number)?.ok_or(AppError::NotFound)?;
+    let current = store::find_current_ref(conn)?.map(|(_, n)| n);
+    let acknowledgements = store::list_acknowledgements(conn, &version.id)?;
+    let requests = store::list_requests(conn, &version.id)?;
+    let counts = store::acknowledgement_counts(conn, &version.id)?;
+    let people = people_store::list_people(conn)?;
+    Ok(Acknowledgements {
+        version,
+        current,
+        acknowledgements,
+        requests,
+        counts,
+        people,
+    })
 }

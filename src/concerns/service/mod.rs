@@ -11,7 +11,8 @@ use super::domain::{
     Reviewer, Status,
 };
 use super::emails;
-use super::store::{self, CaseChange, CaseRow, Concern, ConcernRow, EntryRow, NewEvidenceRow};
+use super::store::{self, CaseChange, CaseRow, ConcernRow, NewEvidenceRow};
+pub use super::store::{Concern, EntryRow, EvidenceInfo};
 use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::auth::current::CurrentPerson;
 use crate::clock::to_row;
@@ -23,6 +24,9 @@ use crate::people::domain::Role;
 use crate::people::store as people_store;
 use crate::state::Ctx;
 use crate::web::urls;
+
+mod read;
+pub use read::*;
 
 /// An evidence file as received, its type already read from its content.
 pub struct Upload {

@@ -19,6 +19,9 @@ use crate::people::store as people_store;
 use crate::state::Ctx;
 use crate::web::urls;
 
+mod read;
+pub use read::*;
+
 fn event(
     actor: PersonId,
     action: Action,

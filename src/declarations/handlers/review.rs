@@ -1,0 +1,114 @@
+//! The reviewer's page: the queue, every current declaration, and the year's answers.
+
+use std::collections::BTreeSet;
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::*;
+use crate::auth::current::CurrentPerson;
+use crate::declarations::domain::{self, State};
+use crate::declarations::service::{self, Answer};
+use crate::declarations::views::*;
+use crate::error::AppError;
+use crate::ids::PersonId;
+use crate::people::domain::Role;
+use crate::state::AppState;
+use crate::web::layout::PageContext;
+use crate::web::render;
+
+#[derive(Deserialize)]
+pub struct ReviewQuery {
+    #[serde(default)]
+    class: String,
+    #[serde(default)]
+    person: String,
+}
+
+pub async fn review_list_get(
+    me: CurrentPerson,
+    state: web::Data<AppState>,
+    page: PageContext,
+    query: web::Query<ReviewQuery>,
+) -> Result<HttpResponse, AppError> {
+    me.require(
+        matches!(me.role, Role::Headteacher | Role::Chair),
+        "Only the headteacher, or the chair for the head's own, reviews declarations.",
+    )?;
+    let role = me.role;
+    let ctx = state.ctx();
+    let service::ReviewList {
+        all,
+        people,
+        statuses,
+    } = state
+        .db
+        .run(move |conn| service::read_review_list(conn, &ctx, role))
+        .await?;
+    let zone = state.settings.time_zone;
+    let now = state.clock.now();
+    let name = |id: PersonId| people.get(&id).map(|p| p.name.clone()).unwrap_or_default();
+    let queue = all
+        .iter()
+        .filter(|(d, _)| d.state == State::AwaitingReview)
+        .map(|(d, v)| row_view(d, v, &name(d.declarant), now, zone))
+        .collect();
+    let classes: BTreeSet<String> = all.iter().map(|(d, _)| d.class_or_year.clone()).collect();
+    let declarants: BTreeSet<(String, String)> = all
+        .iter()
+        .map(|(d, _)| (name(d.declarant), d.declarant.to_string()))
+        .collect();
+    let current = all
+        .iter()
+        .filter(|(d, _)| query.class.is_empty() || d.class_or_year == query.class)
+        .filter(|(d, _)| query.person.is_empty() || d.declarant.to_string() == query.person)
+        .map(|(d, v)| row_view(d, v, &name(d.declarant), now, zone))
+        .collect();
+    let count = |a: Answer| statuses.iter().filter(|(_, s)| *s == a).count();
+    render(DeclarationsReviewPage {
+        page,
+        reviewing_for: if role == Role::Chair {
+            "chair of governors, for the headteacher's own declarations"
+        } else {
+            "headteacher"
+        },
+        queue,
+        current,
+        classes: classes
+            .into_iter()
+            .map(|c| Choice {
+                selected: c == query.class,
+                label: c.clone(),
+                value: c,
+            })
+            .collect(),
+        people: declarants
+            .into_iter()
+            .map(|(n, id)| Choice {
+                selected: id == query.person,
+                label: n,
+                value: id,
+            })
+            .collect(),
+        school_year: domain::school_year_label(service::current_school_year(&state.ctx())),
+        confirmed: count(Answer::Confirmed),
+        due: count(Answer::Due),
+        never: count(Answer::NeverAnswered),
+        statuses: statuses
+            .iter()
+            .map(|(p, a)| StatusView {
+                name: p.name.clone(),
+                status: match a {
+                    Answer::Confirmed => "Confirmed",
+                    Answer::Due => "Due",
+                    Answer::NeverAnswered => "Never answered",
+                },
+                tag: match a {
+                    Answer::Confirmed => "tag--green",
+                    Answer::Due => "tag--amber",
+                    Answer::NeverAnswered => "tag--red",
+                },
+            })
+            .collect(),
+    })
+}
