@@ -15,7 +15,6 @@ use super::tokens::Purpose;
 use super::views::*;
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::{EmailAddress, NewPerson, Person, Role};
-use crate::people::store as people_store;
 use crate::state::AppState;
 use crate::web::form::{self, TextKind};
 use crate::web::layout::PageContext;
@@ -148,11 +147,7 @@ pub async fn login_post(
     let lookup_ctx = ctx.clone();
     let (lock, found) = state
         .db
-        .run(move |conn| {
-            let lock = service::current_lock(conn, &lookup_ctx, &email_text)?;
-            let found = people_store::find_by_email_with_hash(conn, &email_text)?;
-            Ok((lock, found))
-        })
+        .run(move |conn| service::read_sign_in(conn, &lookup_ctx, &email_text))
         .await?;
     if let Some(until) = lock {
         errors.add("email", locked_message(until));
@@ -505,12 +500,7 @@ pub async fn password_post(
     let email = me.email.clone();
     let (stored, locked) = state
         .db
-        .run(move |conn| {
-            Ok((
-                people_store::get_password_hash(conn, id)?,
-                service::current_lock(conn, &ctx, &email)?,
-            ))
-        })
+        .run(move |conn| service::read_password_change(conn, &ctx, id, &email))
         .await?;
     if let Some(until) = locked {
         return Ok(signed_out_locked(&state, &session, until));
@@ -521,10 +511,7 @@ pub async fn password_post(
         let ctx = state.ctx();
         let locked = state
             .db
-            .run(move |conn| {
-                let person = people_store::get_person(conn, id)?;
-                service::wrong_current_password(conn, &ctx, person)
-            })
+            .run(move |conn| service::wrong_current_password(conn, &ctx, id))
             .await?;
         if let Some(until) = locked {
             return Ok(signed_out_locked(&state, &session, until));
@@ -541,10 +528,7 @@ pub async fn password_post(
     let ctx = state.ctx();
     state
         .db
-        .run(move |conn| {
-            let person = people_store::get_person(conn, id)?;
-            service::change_password(conn, &ctx, &person, hash)
-        })
+        .run(move |conn| service::change_password(conn, &ctx, id, hash))
         .await?;
     // Every session ended; this one carries on under a new id.
     session.renew();

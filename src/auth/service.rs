@@ -105,6 +105,36 @@ pub fn current_lock(
     Ok(throttle::find_lock(conn, email, ctx.clock.now_row())?.map(from_row))
 }
 
+/// A person with their password hash (none until they choose one).
+pub type PersonWithHash = (Person, Option<String>);
+
+/// What signing in with this email needs before any hashing: the lock, if
+/// the account is paused, and the person with their password hash.
+pub fn read_sign_in(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    email: &str,
+) -> Result<(Option<OffsetDateTime>, Option<PersonWithHash>), AppError> {
+    Ok((
+        current_lock(conn, ctx, email)?,
+        people_store::find_by_email_with_hash(conn, email)?,
+    ))
+}
+
+/// What changing one's own password needs before any hashing: the stored
+/// hash, and the lock if the account is paused.
+pub fn read_password_change(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    me: PersonId,
+    email: &str,
+) -> Result<(Option<String>, Option<OffsetDateTime>), AppError> {
+    Ok((
+        people_store::get_password_hash(conn, me)?,
+        current_lock(conn, ctx, email)?,
+    ))
+}
+
 /// Records the outcome of checking a password. `person` is who the email
 /// belongs to, if anyone; `matched` whether the password was right.
 pub fn record_sign_in(
@@ -230,10 +260,10 @@ pub fn record_sign_out(
 pub fn wrong_current_password(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    person: Person,
+    id: PersonId,
 ) -> Result<Option<OffsetDateTime>, AppError> {
     dialect::write(conn, |conn| {
-        let id = person.id;
+        let person = people_store::get_person(conn, id)?;
         let email = person.email.clone();
         match record_sign_in_in(conn, ctx, &email, Some(person), false)? {
             SignIn::Locked { until } => {
@@ -250,10 +280,11 @@ pub fn wrong_current_password(
 pub fn change_password(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    person: &Person,
+    id: PersonId,
     hash: String,
 ) -> Result<(), AppError> {
     dialect::write(conn, |conn| {
+        let person = &people_store::get_person(conn, id)?;
         people_store::update_password_hash(conn, person.id, &hash)?;
         session_store::end_sessions_of(conn, person.id)?;
         audit::append(
