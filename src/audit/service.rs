@@ -200,7 +200,7 @@ pub fn read_scope(
         action: narrow.action,
         from: narrow.from,
         until: narrow.until,
-        ..EventFilter::for_reader(reader, &people)
+        ..store::reader_scope(conn, reader, &people)?
     };
     Ok((filter, people))
 }

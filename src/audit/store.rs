@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use super::domain::{HEAD_CONCERN, HIDDEN_FROM_HEAD, LADO_CONCERN};
+use super::domain::{Action, HEAD_CONCERN, HIDDEN_FROM_HEAD, LADO_CONCERN};
 use crate::db::schema::{audit_events, audit_head, audit_verifications};
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -107,6 +107,32 @@ pub fn seq_of(conn: &mut DbConnection, id: &str) -> Result<Option<i64>, AppError
         .select(audit_events::seq)
         .first(conn)
         .optional()?)
+}
+
+/// What `role` may see of the log: `EventFilter::for_reader`, with the
+/// chair's view reaching everyone who was ever headteacher, not only who is
+/// now. SECURITY: otherwise a head who made a successor and stepped down
+/// would take their whole record out of the chair's sight.
+pub fn reader_scope(
+    conn: &mut DbConnection,
+    role: Role,
+    people: &[Person],
+) -> Result<EventFilter, AppError> {
+    let mut filter = EventFilter::for_reader(role, people);
+    if let Some(ids) = filter.subject_ids.as_mut() {
+        let former: Vec<String> = audit_events::table
+            .filter(audit_events::action.eq(Action::PersonRoleChanged.as_str()))
+            .filter(audit_events::data.like("%\"from\":\"headteacher\"%"))
+            .select(audit_events::subject_id)
+            .distinct()
+            .load(conn)?;
+        for id in former {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    Ok(filter)
 }
 
 impl EventFilter {

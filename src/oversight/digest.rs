@@ -162,7 +162,7 @@ fn send_one(
         let filter = EventFilter {
             from: Some(to_row(from)),
             until: Some(to_row(due_at)),
-            ..EventFilter::for_reader(person.role, &people)
+            ..audit_store::reader_scope(conn, person.role, &people)?
         };
         let events = audit_store::list_events(conn, &filter, None, 100_000)?;
         let names: HashMap<String, String> = people

@@ -262,3 +262,40 @@ async fn a_change_that_fails_leaves_no_event() {
     assert_eq!(app.audit_actions(), before);
     assert!(verify(&app).ok());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chair_keeps_sight_of_a_head_who_made_a_successor_and_stepped_down() {
+    let app = TestApp::spawn().await;
+    let (helen, helen_browser) = app
+        .person_signed_in("Helen Carter", Role::Headteacher)
+        .await;
+    let (david, david_browser) = app.person_signed_in("David Osei", Role::Slt).await;
+    let tom = app.add_person("Tom Reed", Role::Staff);
+    // Helen makes David head; David makes Helen SLT.
+    let made_head = helen_browser
+        .post_form(
+            &format!("/people/{}/role", david.id),
+            &[("role", "headteacher")],
+        )
+        .await;
+    assert_eq!(made_head.status(), StatusCode::SEE_OTHER);
+    let david_again = TestApp::spawn_client(&app);
+    david_again
+        .sign_in(&david.email, crate::helpers::PASSWORD)
+        .await;
+    drop(david_browser);
+    let stepped_down = david_again
+        .post_form(&format!("/people/{}/role", helen.id), &[("role", "slt")])
+        .await;
+    assert_eq!(stepped_down.status(), StatusCode::SEE_OTHER);
+    // What Helen did as head stays in the chair's log.
+    let (_, chair) = app.person_signed_in("Margaret Ellis", Role::Chair).await;
+    let (status, html) = chair.page("/audit").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Helen Carter signed in"),
+        "the former head's record left the chair's log"
+    );
+    assert!(html.contains("role from Senior Leadership Team to Headteacher"));
+    assert!(!html.contains(&format!("added {}", tom.name)));
+}
