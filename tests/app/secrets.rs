@@ -14,7 +14,7 @@ use custodian::people::domain::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{link_in, ReceivedEmail, Smtp, TestApp, PASSWORD};
+use crate::helpers::{link_in, ReceivedEmail, Smtp, TestApp, Visitor, PASSWORD};
 
 const NEW_PASSWORD: &str = "another long passphrase for tests";
 
@@ -89,6 +89,27 @@ pub(crate) fn tokens_in(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every link value kept in a stored email (`at_rest`), tried at `path`,
+/// opens nothing: what a copy of the database holds takes over no account.
+pub(crate) async fn assert_stored_links_open_nothing(visitor: &Visitor, path: &str, at_rest: &str) {
+    let found = tokens_in(at_rest);
+    assert!(!found.is_empty(), "the stored email keeps its link's place");
+    for stored_token in found {
+        let response = visitor
+            .client
+            .get(visitor.address.clone() + path)
+            .query(&[("token", &stored_token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "the stored '{stored_token}' opens nothing"
+        );
+    }
+}
+
 /// Waits (up to 10 seconds) for `count` emails whose subject has `part`.
 pub(crate) async fn emails_about(app: &TestApp, part: &str, count: usize) -> Vec<ReceivedEmail> {
     for _ in 0..200 {
@@ -154,22 +175,7 @@ async fn a_sent_invitation_leaves_no_working_link_in_the_database_or_the_email_l
     assert!(!at_rest.contains(&token), "the sent token is not stored");
     assert!(at_rest.contains(DEFERRED_TOKEN));
     let visitor = TestApp::spawn_client(&app);
-    let found = tokens_in(&at_rest);
-    assert!(!found.is_empty());
-    for stored_token in found {
-        let response = visitor
-            .client
-            .get(visitor.address.clone() + "/invitation")
-            .query(&[("token", &stored_token)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            response.status(),
-            StatusCode::NOT_FOUND,
-            "the stored '{stored_token}' opens nothing"
-        );
-    }
+    assert_stored_links_open_nothing(&visitor, "/invitation", &at_rest).await;
     // The head's email log shows the message, never a working link.
     let (status, html) = app.page(&format!("/emails/{}", row.id)).await;
     assert_eq!(status, StatusCode::OK);
