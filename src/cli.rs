@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::db::{dialect, Db};
 use crate::people::domain::{EmailAddress, NewPerson, Role};
 use crate::people::service::{self, ChangedBy};
-use crate::startup::{Application, Ctx};
+use crate::startup::Application;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -119,29 +119,10 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let app = Application::build(settings, Arc::new(SystemClock)).await?;
-        announce(&app);
+        app.announce();
         app.run_until_stopped().await?;
         Ok(ExitCode::SUCCESS)
     })
-}
-
-/// Start-up lines for the person at the console.
-pub fn announce(app: &Application) {
-    let settings = &app.state().settings;
-    println!(
-        "Custodian for {} is serving at {}",
-        settings.school_name,
-        settings.link("/")
-    );
-    if settings.smtp_url.is_none() {
-        println!("No CUSTODIAN_SMTP_URL is set: emails are held in the outbox (see /emails).");
-    }
-    if let Some(link) = app.setup_link() {
-        println!();
-        println!("No one has an account yet. Open this one-time link to create the headteacher's account:");
-        println!("  {link}");
-        println!();
-    }
 }
 
 fn open(settings: &Settings) -> anyhow::Result<Db> {
@@ -185,10 +166,7 @@ fn user_add(
         None
     };
     let db = open(&settings)?;
-    let ctx = Ctx {
-        settings: Arc::new(settings),
-        clock: Arc::new(SystemClock),
-    };
+    let ctx = crate::startup::ctx(Arc::new(settings), Arc::new(SystemClock));
     let added = service::add(&mut *db.conn()?, &ctx, &ChangedBy::cli(), new, hash)
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     match added {
@@ -226,10 +204,7 @@ fn user_role(settings: Settings, email: &str, role: &str) -> anyhow::Result<Exit
         }
     };
     let db = open(&settings)?;
-    let ctx = Ctx {
-        settings: Arc::new(settings),
-        clock: Arc::new(SystemClock),
-    };
+    let ctx = crate::startup::ctx(Arc::new(settings), Arc::new(SystemClock));
     let mut conn = db.conn()?;
     let Some(person) = crate::people::store::find_by_email(&mut conn, email.as_str())
         .map_err(|e| anyhow::anyhow!("{e:?}"))?

@@ -14,6 +14,9 @@ use crate::auth::password::HashParams;
 use crate::db::DatabaseUrl;
 
 /// `MM-DD` for `CUSTODIAN_RECONFIRM_FROM`'s default, 1 September.
+/// How long a form's body may take to arrive, from the end of its headers.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub const DEFAULT_RECONFIRM_FROM: (time::Month, u8) = (time::Month::September, 1);
 
 /// Everything the app needs to know about where and how it runs.
@@ -112,7 +115,8 @@ impl Settings {
         };
         let smtp_url = match get("SMTP_URL") {
             Some(raw) => {
-                crate::mail::sender::check_url(raw)
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(raw)
+                    .map(|_| ())
                     .map_err(|e| problem("SMTP_URL", e.to_string()))?;
                 Some(raw.to_owned())
             }
@@ -174,7 +178,7 @@ impl Settings {
             password_hashing: HashParams::owasp(),
             sender_poll: Duration::from_secs(5),
             job_interval: Duration::from_secs(60),
-            body_timeout: crate::web::limits::BODY_TIMEOUT,
+            body_timeout: BODY_TIMEOUT,
             reconfirm_from,
             send_reconfirmations: true,
             send_digests: true,

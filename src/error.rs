@@ -39,6 +39,12 @@ pub enum AppError {
     /// The body was larger than any form of ours sends.
     #[error("request body too large")]
     TooLarge,
+    /// A change the service refused after looking at the database (a
+    /// duplicate, a rule on the record's state): the form comes back with
+    /// these beside its fields. Handlers catch it; one that escapes shows
+    /// the messages on a 422 page.
+    #[error("refused")]
+    Refused(FormErrors),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -63,6 +69,7 @@ impl std::fmt::Debug for AppError {
             }
             Self::Timeout => f.write_str("Timeout"),
             Self::TooLarge => f.write_str("TooLarge"),
+            Self::Refused(errors) => f.debug_tuple("Refused").field(errors).finish(),
             Self::Internal(cause) => f.debug_tuple("Internal").field(cause).finish(),
         }
     }
@@ -103,6 +110,15 @@ impl AppError {
             Self::TooLarge => (
                 "That was too large",
                 "What you sent was larger than this page accepts. Nothing was saved.".into(),
+            ),
+            Self::Refused(errors) => (
+                "Please check what you entered",
+                errors
+                    .all()
+                    .iter()
+                    .map(|(_, message)| message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(". "),
             ),
             Self::Internal(_) => (
                 "Sorry, something went wrong",
@@ -149,6 +165,7 @@ impl ResponseError for AppError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -23,6 +23,15 @@ macro_rules! id_type {
             }
         }
 
+        /// From a path segment (`web::Path<AccountId>`): one that is not
+        /// an id is refused, and the app's `PathConfig` makes that a 404.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Self::parse(&raw).ok_or_else(|| serde::de::Error::custom("not an id"))
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.hyphenated().fmt(f)

@@ -30,4 +30,5 @@ pub mod people;
 pub mod policy;
 pub mod startup;
 pub mod state;
+pub mod tx;
 pub mod web;

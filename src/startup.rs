@@ -32,6 +32,16 @@ use crate::web::{
 };
 
 /// The server, the mail sender, and what start-up found.
+/// The context for work outside a request (the command line, the demo,
+/// the tests), wired like the app's: the registers' hooks included.
+pub fn ctx(settings: Arc<Settings>, clock: Arc<dyn Clock>) -> Ctx {
+    Ctx {
+        settings,
+        clock,
+        hooks: crate::accounts::service::HOOKS,
+    }
+}
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -61,6 +71,25 @@ impl Stopper {
 const MAX_BODY: usize = crate::web::form::MAX_FORM_BODY;
 
 impl Application {
+    /// Start-up lines for the person at the console.
+    pub fn announce(&self) {
+        let settings = &self.state().settings;
+        println!(
+            "Custodian for {} is serving at {}",
+            settings.school_name,
+            settings.link("/")
+        );
+        if settings.smtp_url.is_none() {
+            println!("No CUSTODIAN_SMTP_URL is set: emails are held in the outbox (see /emails).");
+        }
+        if let Some(link) = self.setup_link() {
+            println!();
+            println!("No one has an account yet. Open this one-time link to create the headteacher's account:");
+            println!("  {link}");
+            println!();
+        }
+    }
+
     /// Opens the database (applying migrations), binds the address and
     /// builds the server; nothing is served until `run_until_stopped`.
     pub async fn build(mut settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
@@ -88,6 +117,7 @@ impl Application {
             hasher,
             sign_in_limiter: Arc::new(throttle::address_limiter()),
             reset_limiter: Arc::new(throttle::reset_address_limiter()),
+            hooks: crate::accounts::service::HOOKS,
         };
         let ctx = state.ctx();
         let setup_link = db

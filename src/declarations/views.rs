@@ -1,9 +1,15 @@
 //! The declarations pages.
 
 use askama::Template;
+use time::OffsetDateTime;
+use time_tz::Tz;
 
-use crate::error::FormErrors;
+use super::domain::{Declaration, Nature};
+use super::store::VersionRow;
+use crate::clock::from_row;
+use crate::error::{AppError, FormErrors};
 use crate::web::layout::PageContext;
+use crate::web::{format, urls};
 
 pub struct Choice {
     pub value: String,
@@ -131,4 +137,63 @@ pub struct DeclarationsReviewPage {
     pub confirmed: usize,
     pub due: usize,
     pub never: usize,
+}
+
+impl VersionView {
+    /// One version, and what it changed from the one `before` it.
+    pub fn new(row: &VersionRow, before: Option<&VersionRow>, zone: &Tz) -> Result<Self, AppError> {
+        let details = row.details()?;
+        let changed = match before {
+            Some(before) => details.changed_from(&before.details()?),
+            None => Vec::new(),
+        };
+        let mut places = Vec::new();
+        if details.in_person {
+            places.push("In person".to_owned());
+        }
+        places.extend(details.platforms.iter().cloned());
+        Ok(Self {
+            number: row.version,
+            submitted: format::date_time(from_row(row.submitted_at), zone),
+            contact_name: details.contact_name.clone(),
+            link: details.link.label(),
+            class_or_year: details.class_or_year.clone(),
+            nature: details.nature.label(),
+            where_: places.join(", "),
+            since: details.since.clone(),
+            description: details.description.clone(),
+            changed,
+        })
+    }
+
+    /// Every version, oldest first.
+    pub fn all(rows: &[VersionRow], zone: &Tz) -> Result<Vec<Self>, AppError> {
+        (0..rows.len())
+            .map(|n| Self::new(&rows[n], n.checked_sub(1).map(|b| &rows[b]), zone))
+            .collect()
+    }
+}
+
+impl DeclarationRowView {
+    pub fn new(
+        d: &Declaration,
+        v: &VersionRow,
+        declarant: &str,
+        now: OffsetDateTime,
+        zone: &Tz,
+    ) -> Self {
+        Self {
+            href: urls::declaration(d.id),
+            declarant: declarant.to_owned(),
+            contact_name: v.contact_name.clone(),
+            class_or_year: d.class_or_year.clone(),
+            nature: Nature::parse(&v.nature)
+                .map(|n| n.label())
+                .unwrap_or_default(),
+            state: d.state.label(),
+            state_tag: d.state.tag(),
+            updated: format::date(d.updated_at, zone),
+            waiting: format::waited(d.updated_at, now),
+        }
+    }
 }

@@ -51,7 +51,7 @@ pub fn run(mut settings: Settings) -> anyhow::Result<ExitCode> {
         .build()?;
     runtime.block_on(async move {
         let app = Application::build(settings, Arc::new(SystemClock)).await?;
-        crate::cli::announce(&app);
+        app.announce();
         println!("Demo sign-ins (password for everyone: \"{DEMO_PASSWORD}\"):");
         for (name, email, role) in PEOPLE {
             println!("  {:<20} {:<28} {}", role.label(), email, name);
@@ -71,10 +71,7 @@ pub fn run(mut settings: Settings) -> anyhow::Result<ExitCode> {
 pub fn seed(settings: &Settings) -> anyhow::Result<()> {
     let db = Db::open(&settings.database_url, 2)?;
     let clock = ManualClock::new(time::OffsetDateTime::now_utc() - time::Duration::days(90));
-    let ctx = Ctx {
-        settings: Arc::new(settings.clone()),
-        clock: Arc::new(clock.clone()),
-    };
+    let ctx = crate::startup::ctx(Arc::new(settings.clone()), Arc::new(clock.clone()));
     let hasher = Hasher::new(settings.password_hashing);
     let hash =
         hasher.hash_blocking(&NewPassword::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?);

@@ -3,8 +3,20 @@
 use crate::clock::{Clock, ManualClock};
 use crate::db::DbConnection;
 use crate::error::AppError;
+use crate::people::actor::Actor;
 use crate::people::domain::Person;
 use crate::state::Ctx;
+use crate::tx::{self, Tx};
+
+/// One step as `person` would take it: one transaction, as on the web.
+fn as_<T>(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    person: &Person,
+    work: impl FnOnce(&mut Tx) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    tx::write(conn, ctx, &Actor::person(person), work)
+}
 
 /// A 1x1 PNG, standing in for a screenshot.
 const SCREENSHOT: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x04\x00\x00\x00\xb5\x1c\x0c\x02\x00\x00\x00\x0b\x49\x44\x41\x54\x78\xda\x63\x64\x60\x00\x00\x00\x06\x00\x02\x30\x81\xd0\x2f\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
@@ -284,136 +296,125 @@ pub(super) fn seed_declarations(
             "September 2022",
             description,
         )
-        .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))
     };
     // Acknowledged, with an agreed condition.
-    let choir = declarations::declare(
-        conn,
-        ctx,
-        tom,
-        details(
-            "Jordan Whitfield",
-            "Year 4",
-            "club_or_faith",
-            &[],
-            "We sing in the same church choir.",
-        )?,
-    )?;
-    declarations::review(
-        conn,
-        ctx,
-        head,
-        choir,
-        true,
-        "Thank you for telling me.",
-        "No discussion of school matters outside school.",
-    )?;
+    let choir = as_(conn, ctx, tom, |tx| {
+        declarations::declare(
+            tx,
+            details(
+                "Jordan Whitfield",
+                "Year 4",
+                "club_or_faith",
+                &[],
+                "We sing in the same church choir.",
+            ),
+        )
+    })?;
+    as_(conn, ctx, head, |tx| {
+        declarations::review(
+            tx,
+            choir,
+            "acknowledge",
+            "Thank you for telling me.",
+            "No discussion of school matters outside school.",
+        )
+    })?;
     // Returned for more detail, then updated: awaiting review again.
-    let neighbour = declarations::declare(
-        conn,
-        ctx,
-        amira,
-        details("Chris Patel", "Year 2", "neighbour", &[], "Next door.")?,
-    )?;
-    declarations::review(
-        conn,
-        ctx,
-        head,
-        neighbour,
-        false,
-        "How well do you know the family?",
-        "",
-    )?;
+    let neighbour = as_(conn, ctx, amira, |tx| {
+        declarations::declare(
+            tx,
+            details("Chris Patel", "Year 2", "neighbour", &[], "Next door."),
+        )
+    })?;
+    as_(conn, ctx, head, |tx| {
+        declarations::review(
+            tx,
+            neighbour,
+            "return",
+            "How well do you know the family?",
+            "",
+        )
+    })?;
     clock.advance(time::Duration::days(1));
-    declarations::update(
-        conn,
-        ctx,
-        amira,
-        neighbour,
-        details(
-            "Chris Patel",
-            "Year 2",
-            "neighbour",
-            &["WhatsApp"],
-            "Next-door neighbours for six years; we share a street WhatsApp group.",
-        )?,
-    )?;
+    as_(conn, ctx, amira, |tx| {
+        declarations::update(
+            tx,
+            neighbour,
+            details(
+                "Chris Patel",
+                "Year 2",
+                "neighbour",
+                &["WhatsApp"],
+                "Next-door neighbours for six years; we share a street WhatsApp group.",
+            ),
+        )
+    })?;
     // Returned, still waiting for the declarant.
-    let returned = declarations::declare(
-        conn,
-        ctx,
-        priya,
-        details(
-            "Jo Rivers",
-            "Class 3B",
-            "relative",
-            &[],
-            "My sister-in-law.",
-        )?,
-    )?;
-    declarations::review(
-        conn,
-        ctx,
-        head,
-        returned,
-        false,
-        "Which pupil is in Class 3B?",
-        "",
-    )?;
+    let returned = as_(conn, ctx, priya, |tx| {
+        declarations::declare(
+            tx,
+            details(
+                "Jo Rivers",
+                "Class 3B",
+                "relative",
+                &[],
+                "My sister-in-law.",
+            ),
+        )
+    })?;
+    as_(conn, ctx, head, |tx| {
+        declarations::review(tx, returned, "return", "Which pupil is in Class 3B?", "")
+    })?;
     // Awaiting review.
-    declarations::declare(
-        conn,
-        ctx,
-        deputy,
-        details(
-            "Alex Morgan",
-            "Year 6",
-            "online",
-            &["Facebook"],
-            "Friends on Facebook from university.",
-        )?,
-    )?;
+    as_(conn, ctx, deputy, |tx| {
+        declarations::declare(
+            tx,
+            details(
+                "Alex Morgan",
+                "Year 6",
+                "online",
+                &["Facebook"],
+                "Friends on Facebook from university.",
+            ),
+        )
+    })?;
     // Ended.
-    let ended = declarations::declare(
-        conn,
-        ctx,
-        sam,
-        details(
-            "Robin Hughes",
-            "Year 6",
-            "social_circle",
-            &[],
-            "Same running club.",
-        )?,
-    )?;
-    declarations::review(conn, ctx, head, ended, true, "Noted.", "")?;
+    let ended = as_(conn, ctx, sam, |tx| {
+        declarations::declare(
+            tx,
+            details(
+                "Robin Hughes",
+                "Year 6",
+                "social_circle",
+                &[],
+                "Same running club.",
+            ),
+        )
+    })?;
+    as_(conn, ctx, head, |tx| {
+        declarations::review(tx, ended, "acknowledge", "Noted.", "")
+    })?;
     let today = crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
-    declarations::end(
-        conn,
-        ctx,
-        sam,
-        ended,
-        today,
-        "The pupil moved to secondary school",
-    )?;
+    let on = today.to_string();
+    as_(conn, ctx, sam, |tx| {
+        declarations::end(tx, ended, &on, "The pupil moved to secondary school")
+    })?;
     // The head's own, reviewed by the chair.
-    declarations::declare(
-        conn,
-        ctx,
-        head,
-        details(
-            "Sam Taylor",
-            "Reception",
-            "relative",
-            &[],
-            "My cousin's child started in Reception.",
-        )?,
-    )?;
+    as_(conn, ctx, head, |tx| {
+        declarations::declare(
+            tx,
+            details(
+                "Sam Taylor",
+                "Reception",
+                "relative",
+                &[],
+                "My cousin's child started in Reception.",
+            ),
+        )
+    })?;
     // This year's answers: Tom confirmed and Sam made a nil return; the
     // others are due, and the newcomer has never answered.
-    declarations::reconfirm(conn, ctx, tom, false)?
-        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
-    declarations::reconfirm(conn, ctx, sam, true)?
-        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
+    as_(conn, ctx, tom, |tx| declarations::reconfirm(tx, false))?;
+    as_(conn, ctx, sam, |tx| declarations::reconfirm(tx, true))?;
     Ok(())
 }

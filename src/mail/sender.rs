@@ -29,11 +29,6 @@ pub fn transport_from_url(url: &str) -> Result<Transport, lettre::transport::smt
         .build())
 }
 
-/// Checks the URL without building anything (start-up, before the runtime).
-pub fn check_url(url: &str) -> Result<(), lettre::transport::smtp::Error> {
-    AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|_| ())
-}
-
 /// Attempts before a message is marked failed and shown to the head:
 /// with the backoff below, about a day of trying.
 const MAX_ATTEMPTS: i32 = 30;

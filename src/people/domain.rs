@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 
 use crate::error::FormErrors;
-use crate::ids::PersonId;
+use crate::ids::{AccountId, GrantId, PersonId};
 use crate::web::form::{self, TextKind};
 
 /// A person has one role.
@@ -210,4 +210,17 @@ mod tests {
         assert!(errors.get("email").is_some());
         assert!(errors.get("role").is_some());
     }
+}
+
+/// One official account's login a person was given, as their page shows
+/// it; the accounts register answers it (`state::Hooks::held_access`).
+#[derive(Clone, Debug)]
+pub struct HeldAccess {
+    pub account: AccountId,
+    pub handle: String,
+    pub grant: GrantId,
+    pub granted_at: OffsetDateTime,
+    /// When and how it ended ("Revoked"), if it has.
+    pub ended: Option<(OffsetDateTime, Option<&'static str>)>,
+    pub live: bool,
 }

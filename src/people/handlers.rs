@@ -124,33 +124,27 @@ pub async fn show_get(
 ) -> Result<HttpResponse, AppError> {
     me.require_manages_people()?;
     let id = parse_id(&path)?;
-    let service::PersonPage {
-        person,
-        grants,
-        accounts,
-    } = state
+    let ctx = state.ctx();
+    let service::PersonPage { person, access } = state
         .db
-        .run(move |conn| service::read_person(conn, id))
+        .run(move |conn| service::read_person(conn, &ctx, id))
         .await?;
     let zone = state.settings.time_zone;
-    let access = grants
-        .iter()
-        .map(|g| {
-            let account = accounts.iter().find(|a| a.id == g.account_id);
-            AccessView {
-                account: account.map(|a| a.handle.clone()).unwrap_or_default(),
-                account_href: urls::account(g.account_id),
-                grant_href: urls::grant(g.id),
-                granted: crate::web::format::date(g.granted_at, zone),
-                status: match (g.ended_at, g.end_kind) {
-                    (None, _) => "Has access now".to_owned(),
-                    (Some(at), Some(kind)) => {
-                        format!("{} on {}", kind.label(), crate::web::format::date(at, zone))
-                    }
-                    (Some(at), None) => format!("Ended on {}", crate::web::format::date(at, zone)),
-                },
-                live: g.is_live(),
-            }
+    let access = access
+        .into_iter()
+        .map(|held| AccessView {
+            account: held.handle,
+            account_href: urls::account(held.account),
+            grant_href: urls::grant(held.grant),
+            granted: crate::web::format::date(held.granted_at, zone),
+            status: match held.ended {
+                None => "Has access now".to_owned(),
+                Some((at, Some(kind))) => {
+                    format!("{} on {}", kind, crate::web::format::date(at, zone))
+                }
+                Some((at, None)) => format!("Ended on {}", crate::web::format::date(at, zone)),
+            },
+            live: held.live,
         })
         .collect();
     let may_change = person.active && person.id != me.id && person.role.may_be_given_by(me.role);

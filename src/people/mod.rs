@@ -1,6 +1,7 @@
 //! People: everyone who signs in, their roles, and leavers (deactivated,
 //! never deleted), and the chair of governors' handover.
 
+pub mod actor;
 pub mod domain;
 pub mod handlers;
 pub mod service;

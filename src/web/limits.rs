@@ -22,8 +22,6 @@ use super::form::{has_control, TextKind};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// How long a form's body may take to arrive, from the end of its headers.
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Large bodies (evidence files) get longer, at no less than this pace.
 const MIN_BYTES_PER_SECOND: u64 = 64 * 1024;
 
@@ -44,7 +42,7 @@ pub async fn body_deadline_layer(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let base = req
         .app_data::<actix_web::web::Data<AppState>>()
-        .map_or(BODY_TIMEOUT, |s| s.settings.body_timeout);
+        .map_or(crate::config::BODY_TIMEOUT, |s| s.settings.body_timeout);
     let length = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)

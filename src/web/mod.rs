@@ -10,6 +10,7 @@ pub mod health;
 pub mod layout;
 pub mod limits;
 pub mod pages;
+pub mod signed;
 pub mod static_files;
 pub mod telemetry;
 pub mod urls;

@@ -296,11 +296,13 @@ async fn every_route_answers_each_role_as_the_table_says() {
             &[],
             "2020",
             "Next door",
-        )
-        .unwrap();
-        service::declare(&mut conn, &app.ctx(), &declarant, details)
-            .unwrap()
-            .to_string()
+        );
+        let actor = custodian::people::actor::Actor::person(&declarant);
+        custodian::tx::write(&mut conn, &app.ctx(), &actor, |tx| {
+            service::declare(tx, details)
+        })
+        .unwrap()
+        .to_string()
     };
     let concerns = raise_concerns(&app, &target);
     // Version 1 of the policy, published by a head who is not a visitor.

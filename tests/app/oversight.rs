@@ -304,10 +304,10 @@ fn the_governors_report_counts_what_the_demo_school_recorded() {
     custodian::demo::seed(&settings).unwrap();
     let db = Db::open(&settings.database_url, 1).unwrap();
     let mut conn = db.conn().unwrap();
-    let ctx = custodian::startup::Ctx {
-        settings: Arc::new(settings.clone()),
-        clock: Arc::new(custodian::clock::SystemClock),
-    };
+    let ctx = custodian::startup::ctx(
+        Arc::new(settings.clone()),
+        Arc::new(custodian::clock::SystemClock),
+    );
     let today =
         custodian::web::format::local_date(time::OffsetDateTime::now_utc(), settings.time_zone);
     let from = today - time::Duration::days(100);

@@ -55,9 +55,12 @@ fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
                 &[],
                 "2021",
                 "We live on the same street.",
-            )
+            );
+            let actor = custodian::people::actor::Actor::person(&declarant);
+            custodian::tx::write(&mut conn, &ctx, &actor, |tx| {
+                declarations::declare(tx, details)
+            })
             .unwrap();
-            declarations::declare(&mut conn, &ctx, &declarant, details).unwrap();
         }
     }
     for i in 0..CONCERNS {

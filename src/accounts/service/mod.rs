@@ -7,12 +7,14 @@
 mod accounts;
 mod custody;
 mod grants;
+mod people;
 mod read;
 mod reviews;
 
 pub use accounts::{close, open, record_password_change};
 pub use custody::{add_custodian, end_custody_of, remove_custodian};
 pub use grants::{confirm, end_grants_of, expire_due, grant, revoke};
+pub use people::HOOKS;
 pub use read::{
     read_account, read_account_page, read_close_page, read_grant_form, read_grant_page,
     read_history, read_overview, read_review_page, AccountPage, GrantPage, Overview, People,

@@ -2,87 +2,80 @@
 
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
-use serde::Deserialize;
 
-use super::*;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::current::CurrentPerson;
-use crate::declarations::domain::{reviewer_role_for, Link, Nature, PLATFORMS};
-use crate::declarations::service::{self};
+use crate::declarations::domain::{reviewer_role_for, Details, Link, Nature, PLATFORMS};
+use crate::declarations::service;
 use crate::declarations::views::*;
 use crate::error::{AppError, FormErrors};
 use crate::ids::DeclarationId;
 use crate::people::domain::Role;
-use crate::state::AppState;
-use crate::web::layout::PageContext;
+use crate::web::signed::Signed;
 use crate::web::{form_status, render_with, see_other, urls};
 
-#[derive(Deserialize, Default)]
-pub struct DeclarationForm {
-    #[serde(default)]
-    contact_name: String,
-    #[serde(default)]
-    link: String,
-    #[serde(default)]
-    class_or_year: String,
-    #[serde(default)]
-    nature: String,
-    #[serde(default)]
-    in_person: String,
-    #[serde(default)]
-    since: String,
-    #[serde(default)]
-    description: String,
+/// The form as typed; `platforms` repeats, once per box ticked.
+#[derive(Clone, Default)]
+struct Input {
+    pairs: Vec<(String, String)>,
 }
 
-/// The form, with its repeated `platforms` fields read from the raw body.
-/// The form from its fields in order; `platforms` repeats, once per box ticked.
-fn read_form(pairs: &[(String, String)]) -> (DeclarationForm, Vec<String>) {
-    let get = |key: &str| {
-        pairs
+impl Input {
+    fn get(&self, key: &str) -> &str {
+        self.pairs
             .iter()
             .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let form = DeclarationForm {
-        contact_name: get("contact_name"),
-        link: get("link"),
-        class_or_year: get("class_or_year"),
-        nature: get("nature"),
-        in_person: get("in_person"),
-        since: get("since"),
-        description: get("description"),
-    };
-    let platforms = pairs
-        .iter()
-        .filter(|(k, _)| k == "platforms")
-        .map(|(_, v)| v.clone())
-        .collect();
-    (form, platforms)
-}
+            .map_or("", |(_, v)| v.as_str())
+    }
 
-fn parse_details(form: &DeclarationForm, platforms: &[String]) -> Result<Details, FormErrors> {
-    Details::parse(
-        &form.contact_name,
-        &form.link,
-        &form.class_or_year,
-        &form.nature,
-        form.in_person == "yes",
-        platforms,
-        &form.since,
-        &form.description,
-    )
+    fn platforms(&self) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == "platforms")
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    fn from_details(details: &Details) -> Self {
+        let mut pairs = vec![
+            ("contact_name", details.contact_name.clone()),
+            ("link", details.link.as_str().to_owned()),
+            ("class_or_year", details.class_or_year.clone()),
+            ("nature", details.nature.as_str().to_owned()),
+            (
+                "in_person",
+                if details.in_person { "yes" } else { "" }.to_owned(),
+            ),
+            ("since", details.since.clone()),
+            ("description", details.description.clone()),
+        ];
+        pairs.extend(details.platforms.iter().map(|p| ("platforms", p.clone())));
+        Self {
+            pairs: pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }
+    }
+
+    fn parse(&self) -> Result<Details, FormErrors> {
+        Details::parse(
+            self.get("contact_name"),
+            self.get("link"),
+            self.get("class_or_year"),
+            self.get("nature"),
+            self.get("in_person") == "yes",
+            &self.platforms(),
+            self.get("since"),
+            self.get("description"),
+        )
+    }
 }
 
 /// Where the form is: its heading, where it posts, where Cancel goes.
-struct FormTarget {
+struct Target {
     heading: &'static str,
     action: String,
     back: String,
 }
 
-impl FormTarget {
+impl Target {
     fn new_declaration() -> Self {
         Self {
             heading: "Declare a social contact",
@@ -101,36 +94,34 @@ impl FormTarget {
 }
 
 fn form_page(
-    page: PageContext,
-    me: &CurrentPerson,
-    target: FormTarget,
-    form: DeclarationForm,
-    platforms: &[String],
+    me: Signed,
+    target: Target,
+    input: &Input,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
+    let platforms = input.platforms();
+    let choices = |all: &[(&'static str, &'static str)], field: &str| -> Vec<Choice> {
+        all.iter()
+            .map(|(value, label)| Choice {
+                value: (*value).into(),
+                label: (*label).into(),
+                selected: *value == input.get(field),
+            })
+            .collect()
+    };
+    let links: Vec<_> = Link::ALL.iter().map(|l| (l.as_str(), l.label())).collect();
+    let natures: Vec<_> = Nature::ALL
+        .iter()
+        .map(|n| (n.as_str(), n.label()))
+        .collect();
     render_with(
         form_status(&errors),
         DeclarationFormPage {
-            page,
             heading: target.heading,
             action: target.action,
             back: target.back,
-            links: Link::ALL
-                .iter()
-                .map(|l| Choice {
-                    value: l.as_str().into(),
-                    label: l.label().into(),
-                    selected: l.as_str() == form.link,
-                })
-                .collect(),
-            natures: Nature::ALL
-                .iter()
-                .map(|n| Choice {
-                    value: n.as_str().into(),
-                    label: n.label().into(),
-                    selected: n.as_str() == form.nature,
-                })
-                .collect(),
+            links: choices(&links, "link"),
+            natures: choices(&natures, "nature"),
             platforms: PLATFORMS
                 .iter()
                 .map(|p| Choice {
@@ -139,143 +130,79 @@ fn form_page(
                     selected: platforms.iter().any(|c| c == p),
                 })
                 .collect(),
-            in_person: form.in_person == "yes",
-            contact_name: form.contact_name,
-            class_or_year: form.class_or_year,
-            since: form.since,
-            description: form.description,
+            in_person: input.get("in_person") == "yes",
+            contact_name: input.get("contact_name").to_owned(),
+            class_or_year: input.get("class_or_year").to_owned(),
+            since: input.get("since").to_owned(),
+            description: input.get("description").to_owned(),
             reviewer: match reviewer_role_for(me.role) {
                 Role::Chair => "the chair of governors",
                 _ => "the headteacher",
             },
             errors,
+            page: me.page,
         },
     )
 }
 
-pub async fn new_get(me: CurrentPerson, page: PageContext) -> Result<HttpResponse, AppError> {
+pub async fn new_get(me: Signed) -> Result<HttpResponse, AppError> {
     me.require(
         me.role != Role::Chair,
         "Governors do not make declarations here.",
     )?;
     form_page(
-        page,
-        &me,
-        FormTarget::new_declaration(),
-        DeclarationForm::default(),
-        &[],
+        me,
+        Target::new_declaration(),
+        &Input::default(),
         FormErrors::new(),
     )
 }
 
 pub async fn new_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
+    me: Signed,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    me.require(
-        me.role != Role::Chair,
-        "Governors do not make declarations here.",
-    )?;
-    let (form, platforms) = read_form(&pairs);
-    let details = match parse_details(&form, &platforms) {
-        Ok(details) => details,
-        Err(errors) => {
-            return form_page(
-                page,
-                &me,
-                FormTarget::new_declaration(),
-                form,
-                &platforms,
-                errors,
+    let input = Input { pairs };
+    let details = input.parse();
+    match me.write(move |tx| service::declare(tx, details)).await {
+        Ok(id) => {
+            FlashMessage::success(
+                "Your declaration has been sent to your reviewer. Only you and they can see it.",
             )
+            .send();
+            Ok(see_other(&urls::declaration(id)))
         }
-    };
-    let ctx = state.ctx();
-    let person = me.id;
-    let id = state
-        .db
-        .run(move |conn| {
-            let me = service::read_person(conn, person)?;
-            service::declare(conn, &ctx, &me, details)
-        })
-        .await?;
-    FlashMessage::success(
-        "Your declaration has been sent to your reviewer. Only you and they can see it.",
-    )
-    .send();
-    Ok(see_other(&urls::declaration(id)))
+        Err(AppError::Refused(errors)) => form_page(me, Target::new_declaration(), &input, errors),
+        Err(error) => Err(error),
+    }
 }
 
-pub async fn edit_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id = declaration_id(&path)?;
-    let person = me.id;
-    let (declaration, current) = state
-        .db
-        .run(move |conn| service::read_current(conn, person, id))
+pub async fn edit_get(me: Signed, id: web::Path<DeclarationId>) -> Result<HttpResponse, AppError> {
+    let id = *id;
+    let (_, current) = me
+        .read(move |conn, _, actor| service::read_current(conn, actor, id))
         .await?;
-    me.require(
-        declaration.declarant == me.id,
-        "Only the person who declared it can update a declaration.",
-    )?;
-    let details = current.details()?;
-    let form = DeclarationForm {
-        contact_name: details.contact_name.clone(),
-        link: details.link.as_str().into(),
-        class_or_year: details.class_or_year.clone(),
-        nature: details.nature.as_str().into(),
-        in_person: if details.in_person {
-            "yes".into()
-        } else {
-            String::new()
-        },
-        since: details.since.clone(),
-        description: details.description.clone(),
-    };
-    form_page(
-        page,
-        &me,
-        FormTarget::update(id),
-        form,
-        &details.platforms,
-        FormErrors::new(),
-    )
+    let input = Input::from_details(&current.details()?);
+    form_page(me, Target::update(id), &input, FormErrors::new())
 }
 
 pub async fn edit_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<DeclarationId>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let id = declaration_id(&path)?;
-    require_part(&state, &me, id, true).await?;
-    let (form, platforms) = read_form(&pairs);
-    let details = match parse_details(&form, &platforms) {
-        Ok(details) => details,
-        Err(errors) => {
-            return form_page(page, &me, FormTarget::update(id), form, &platforms, errors);
+    let id = *id;
+    let input = Input { pairs };
+    let details = input.parse();
+    match me.write(move |tx| service::update(tx, id, details)).await {
+        Ok(()) => {
+            FlashMessage::success(
+                "Your update has been sent to your reviewer; the earlier version is kept.",
+            )
+            .send();
+            Ok(see_other(&urls::declaration(id)))
         }
-    };
-    let ctx = state.ctx();
-    let person = me.id;
-    state
-        .db
-        .run(move |conn| {
-            let me = service::read_person(conn, person)?;
-            service::update(conn, &ctx, &me, id, details)
-        })
-        .await?;
-    FlashMessage::success(
-        "Your update has been sent to your reviewer; the earlier version is kept.",
-    )
-    .send();
-    Ok(see_other(&urls::declaration(id)))
+        Err(AppError::Refused(errors)) => form_page(me, Target::update(id), &input, errors),
+        Err(error) => Err(error),
+    }
 }

@@ -5,17 +5,14 @@ use std::collections::BTreeSet;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::*;
-use crate::auth::current::CurrentPerson;
 use crate::declarations::domain::{self, State};
 use crate::declarations::service::{self, Answer};
 use crate::declarations::views::*;
 use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::people::domain::Role;
-use crate::state::AppState;
-use crate::web::layout::PageContext;
 use crate::web::render;
+use crate::web::signed::Signed;
 
 #[derive(Deserialize)]
 pub struct ReviewQuery {
@@ -26,32 +23,22 @@ pub struct ReviewQuery {
 }
 
 pub async fn review_list_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
+    me: Signed,
     query: web::Query<ReviewQuery>,
 ) -> Result<HttpResponse, AppError> {
-    me.require(
-        matches!(me.role, Role::Headteacher | Role::Chair),
-        "Only the headteacher, or the chair for the head's own, reviews declarations.",
-    )?;
-    let role = me.role;
-    let ctx = state.ctx();
     let service::ReviewList {
         all,
         people,
         statuses,
-    } = state
-        .db
-        .run(move |conn| service::read_review_list(conn, &ctx, role))
-        .await?;
-    let zone = state.settings.time_zone;
-    let now = state.clock.now();
+        role,
+    } = me.read(service::read_review_list).await?;
+    let zone = me.zone();
+    let now = me.state.clock.now();
     let name = |id: PersonId| people.get(&id).map(|p| p.name.clone()).unwrap_or_default();
     let queue = all
         .iter()
         .filter(|(d, _)| d.state == State::AwaitingReview)
-        .map(|(d, v)| row_view(d, v, &name(d.declarant), now, zone))
+        .map(|(d, v)| DeclarationRowView::new(d, v, &name(d.declarant), now, zone))
         .collect();
     let classes: BTreeSet<String> = all.iter().map(|(d, _)| d.class_or_year.clone()).collect();
     let declarants: BTreeSet<(String, String)> = all
@@ -62,11 +49,11 @@ pub async fn review_list_get(
         .iter()
         .filter(|(d, _)| query.class.is_empty() || d.class_or_year == query.class)
         .filter(|(d, _)| query.person.is_empty() || d.declarant.to_string() == query.person)
-        .map(|(d, v)| row_view(d, v, &name(d.declarant), now, zone))
+        .map(|(d, v)| DeclarationRowView::new(d, v, &name(d.declarant), now, zone))
         .collect();
     let count = |a: Answer| statuses.iter().filter(|(_, s)| *s == a).count();
     render(DeclarationsReviewPage {
-        page,
+        page: me.page,
         reviewing_for: if role == Role::Chair {
             "chair of governors, for the headteacher's own declarations"
         } else {
@@ -90,7 +77,7 @@ pub async fn review_list_get(
                 value: id,
             })
             .collect(),
-        school_year: domain::school_year_label(service::current_school_year(&state.ctx())),
+        school_year: domain::school_year_label(service::current_school_year(&me.state.ctx())),
         confirmed: count(Answer::Confirmed),
         due: count(Answer::Due),
         never: count(Answer::NeverAnswered),

@@ -4,30 +4,22 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::*;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::current::CurrentPerson;
-use crate::declarations::domain::{self, State};
-use crate::declarations::service::{self};
+use crate::declarations::domain::State;
+use crate::declarations::service;
 use crate::declarations::views::*;
 use crate::error::{AppError, FormErrors};
 use crate::ids::DeclarationId;
-use crate::state::AppState;
-use crate::web::layout::PageContext;
+use crate::web::signed::Signed;
 use crate::web::{form_status, format, render_with, see_other, urls};
 
-pub async fn show_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id = declaration_id(&path)?;
-    show(me, state, page, id, ShowInput::default(), FormErrors::new()).await
+pub async fn show_get(me: Signed, id: web::Path<DeclarationId>) -> Result<HttpResponse, AppError> {
+    show(me, *id, Input::default(), FormErrors::new()).await
 }
 
+/// What the page's two forms (the review, the end) had typed in them.
 #[derive(Default)]
-struct ShowInput {
+struct Input {
     notes: String,
     conditions: String,
     ended_on: String,
@@ -35,27 +27,16 @@ struct ShowInput {
 }
 
 async fn show(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
+    me: Signed,
     id: DeclarationId,
-    input: ShowInput,
+    input: Input,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let person = me.id;
-    let (declaration, versions, declarant) = state
-        .db
-        .run(move |conn| service::read_declaration(conn, person, id))
+    let (declaration, versions, declarant) = me
+        .read(move |conn, _, actor| service::read_declaration(conn, actor, id))
         .await?;
-    let zone = state.settings.time_zone;
-    let mut views = Vec::new();
-    for (n, row) in versions.iter().enumerate() {
-        views.push(version_view(
-            row,
-            n.checked_sub(1).and_then(|b| versions.get(b)),
-            zone,
-        )?);
-    }
+    let zone = me.zone();
+    let mut views = VersionView::all(&versions, zone)?;
     let current = views
         .pop()
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("declaration without versions")))?;
@@ -63,10 +44,10 @@ async fn show(
     let mine = declaration.declarant == me.id;
     let open = declaration.state != State::Ended;
     let reviewing = declaration.reviewer_role == me.role && !mine;
+    let action = |verb: &str, may: bool| may.then(|| format!("{}/{verb}", urls::declaration(id)));
     render_with(
         form_status(&errors),
         DeclarationShowPage {
-            page,
             declarant: declarant.name,
             state: declaration.state.label(),
             state_tag: declaration.state.tag(),
@@ -84,14 +65,15 @@ async fn show(
                     declaration.end_reason.clone().unwrap_or_default()
                 )
             }),
-            edit_href: (mine && open).then(|| format!("{}/edit", urls::declaration(id))),
-            end_action: (mine && open).then(|| format!("{}/end", urls::declaration(id))),
-            review_action: (reviewing && open).then(|| format!("{}/review", urls::declaration(id))),
+            edit_href: action("edit", mine && open),
+            end_action: action("end", mine && open),
+            review_action: action("review", reviewing && open),
             notes: input.notes,
             conditions_input: input.conditions,
             ended_on: input.ended_on,
             end_reason: input.end_reason,
             errors,
+            page: me.page,
         },
     )
 }
@@ -105,37 +87,27 @@ pub struct EndForm {
 }
 
 pub async fn end_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<DeclarationId>,
     CsrfForm(form): CsrfForm<EndForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = declaration_id(&path)?;
-    require_part(&state, &me, id, true).await?;
-    let today = format::local_date(state.clock.now(), state.settings.time_zone);
-    let (on, reason) = match domain::parse_end(&form.ended_on, &form.end_reason, today) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
-            let input = ShowInput {
+    let id = *id;
+    let (on, reason) = (form.ended_on.clone(), form.end_reason.clone());
+    match me.write(move |tx| service::end(tx, id, &on, &reason)).await {
+        Ok(()) => {
+            FlashMessage::success("The declaration has ended. It stays on record.").send();
+            Ok(see_other(&urls::declaration(id)))
+        }
+        Err(AppError::Refused(errors)) => {
+            let input = Input {
                 ended_on: form.ended_on,
                 end_reason: form.end_reason,
-                ..ShowInput::default()
+                ..Input::default()
             };
-            return show(me, state, page, id, input, errors).await;
+            show(me, id, input, errors).await
         }
-    };
-    let ctx = state.ctx();
-    let person = me.id;
-    state
-        .db
-        .run(move |conn| {
-            let me = service::read_person(conn, person)?;
-            service::end(conn, &ctx, &me, id, on, &reason)
-        })
-        .await?;
-    FlashMessage::success("The declaration has ended. It stays on record.").send();
-    Ok(see_other(&urls::declaration(id)))
+        Err(error) => Err(error),
+    }
 }
 
 #[derive(Deserialize)]
@@ -149,50 +121,37 @@ pub struct ReviewForm {
 }
 
 pub async fn review_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<DeclarationId>,
     CsrfForm(form): CsrfForm<ReviewForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = declaration_id(&path)?;
-    require_part(&state, &me, id, false).await?;
-    let acknowledge = match form.decision.as_str() {
-        "acknowledge" => true,
-        "return" => false,
-        _ => {
-            return Err(AppError::BadRequest(
-                "Choose to acknowledge it or return it.".into(),
-            ))
+    let id = *id;
+    let (decision, notes, conditions) = (
+        form.decision.clone(),
+        form.notes.clone(),
+        form.conditions.clone(),
+    );
+    let reviewed = me
+        .write(move |tx| service::review(tx, id, &decision, &notes, &conditions))
+        .await;
+    match reviewed {
+        Ok(acknowledged) => {
+            FlashMessage::success(if acknowledged {
+                "The declaration is acknowledged, and its declarant emailed."
+            } else {
+                "The declaration is returned for more detail, and its declarant emailed."
+            })
+            .send();
+            Ok(see_other(urls::DECLARATIONS_REVIEW))
         }
-    };
-    let (notes, conditions) = match domain::parse_review(acknowledge, &form.notes, &form.conditions)
-    {
-        Ok(parsed) => parsed,
-        Err(errors) => {
-            let input = ShowInput {
+        Err(AppError::Refused(errors)) => {
+            let input = Input {
                 notes: form.notes,
                 conditions: form.conditions,
-                ..ShowInput::default()
+                ..Input::default()
             };
-            return show(me, state, page, id, input, errors).await;
+            show(me, id, input, errors).await
         }
-    };
-    let ctx = state.ctx();
-    let person = me.id;
-    state
-        .db
-        .run(move |conn| {
-            let me = service::read_person(conn, person)?;
-            service::read_visible(conn, &me, id)?;
-            service::review(conn, &ctx, &me, id, acknowledge, &notes, &conditions)
-        })
-        .await?;
-    FlashMessage::success(if acknowledge {
-        "The declaration is acknowledged, and its declarant emailed."
-    } else {
-        "The declaration is returned for more detail, and its declarant emailed."
-    })
-    .send();
-    Ok(see_other(urls::DECLARATIONS_REVIEW))
+        Err(error) => Err(error),
+    }
 }

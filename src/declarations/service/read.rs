@@ -1,80 +1,66 @@
 //! What the declarations pages read, each in one trip to the database,
-//! with the check of who may see it inside. SECURITY: a declaration is seen
-//! only by its declarant and their reviewer.
+//! with the check of who may see it inside.
 
 use std::collections::HashMap;
 
-use super::{answers_of, may_see, reconfirmation_status, Answer};
+use super::access::{me, visible};
+use super::yearly::{reconfirmation_status, Answer};
 use crate::db::DbConnection;
 use crate::declarations::domain::{Declaration, State};
-use crate::declarations::store;
-pub use crate::declarations::store::VersionRow;
+use crate::declarations::store::{self, VersionRow};
 use crate::error::AppError;
 use crate::ids::{DeclarationId, PersonId};
+use crate::people::actor::Actor;
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
 use crate::state::Ctx;
 
-/// Why a declaration is refused to anyone but its declarant and reviewer.
-pub const NOT_YOURS: &str =
-    "A declaration is seen only by the person who made it and their reviewer.";
-
-/// The signed-in person, as the services act for them.
-pub fn read_person(conn: &mut DbConnection, id: PersonId) -> Result<Person, AppError> {
-    people_store::get_person(conn, id)
-}
-
-/// The declaration if this person may see it. SECURITY: anyone else gets
-/// a 403 that does not say whether it exists beyond the id they typed.
-pub fn read_visible(
-    conn: &mut DbConnection,
-    me: &Person,
-    id: DeclarationId,
-) -> Result<Declaration, AppError> {
-    let found = store::find_declaration(conn, id)?.ok_or(AppError::Forbidden(NOT_YOURS))?;
-    if may_see(&found, me) {
-        Ok(found)
-    } else {
-        Err(AppError::Forbidden(NOT_YOURS))
-    }
-}
-
 /// One's own declarations with their current versions, and one's answers
 /// to the yearly reconfirmation: (school year, kind, when).
-pub type Home = (
-    Vec<(Declaration, VersionRow)>,
-    Vec<(i32, String, time::PrimitiveDateTime)>,
-);
-
-/// The home page: one's own declarations and yearly answers.
-pub fn read_home(conn: &mut DbConnection, person: PersonId) -> Result<Home, AppError> {
-    Ok((
-        store::list_for_declarant_with_current(conn, person)?,
-        answers_of(conn, person)?,
-    ))
+pub struct Home {
+    pub mine: Vec<(Declaration, VersionRow)>,
+    pub answers: Vec<(i32, String, time::PrimitiveDateTime)>,
 }
 
-/// A declaration this person may see, every version of it, and who made it.
+/// The home page: one's own declarations and yearly answers. The chair
+/// has none: they review the head's.
+pub fn read_home(conn: &mut DbConnection, actor: &Actor) -> Result<Home, AppError> {
+    let (me, role) = me(actor)?;
+    if role == Role::Chair {
+        return Err(AppError::Forbidden(
+            "Governors do not make declarations here; the chair reviews the headteacher's.",
+        ));
+    }
+    Ok(Home {
+        mine: store::list_for_declarant_with_current(conn, me)?,
+        answers: store::list_answers_of(conn, me)?,
+    })
+}
+
+/// A declaration the actor may see, every version of it, and who made it.
 pub fn read_declaration(
     conn: &mut DbConnection,
-    person: PersonId,
+    actor: &Actor,
     id: DeclarationId,
 ) -> Result<(Declaration, Vec<VersionRow>, Person), AppError> {
-    let me = read_person(conn, person)?;
-    let declaration = read_visible(conn, &me, id)?;
+    let declaration = visible(conn, actor, id)?;
     let versions = store::list_versions(conn, id)?;
     let declarant = people_store::get_person(conn, declaration.declarant)?;
     Ok((declaration, versions, declarant))
 }
 
-/// A declaration this person may see, and its current version.
+/// A declaration the actor declared, and its current version, to edit.
 pub fn read_current(
     conn: &mut DbConnection,
-    person: PersonId,
+    actor: &Actor,
     id: DeclarationId,
 ) -> Result<(Declaration, VersionRow), AppError> {
-    let me = read_person(conn, person)?;
-    let declaration = read_visible(conn, &me, id)?;
+    let declaration = visible(conn, actor, id)?;
+    if !actor.is(declaration.declarant) {
+        return Err(AppError::Forbidden(
+            "Only the person who declared it can update a declaration.",
+        ));
+    }
     let current = store::list_versions(conn, id)?
         .into_iter()
         .last()
@@ -90,14 +76,22 @@ pub struct ReviewList {
     pub people: HashMap<PersonId, Person>,
     /// Where each person this reviewer sees stands this school year.
     pub statuses: Vec<(Person, Answer)>,
+    /// The role reviewing: the head, or the chair for the head's own.
+    pub role: Role,
 }
 
-/// The reviewer's page for a role (the head's, or the chair's).
+/// The reviewer's page: the head's, or the chair's for the head's own.
 pub fn read_review_list(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    role: Role,
+    actor: &Actor,
 ) -> Result<ReviewList, AppError> {
+    let (_, role) = me(actor)?;
+    if !matches!(role, Role::Headteacher | Role::Chair) {
+        return Err(AppError::Forbidden(
+            "Only the headteacher, or the chair for the head's own, reviews declarations.",
+        ));
+    }
     let all = store::list_for_reviewer(
         conn,
         role,
@@ -116,5 +110,6 @@ pub fn read_review_list(
         all,
         people,
         statuses,
+        role,
     })
 }

@@ -1,10 +1,9 @@
 //! What the people pages show, read in one trip to the database.
 
-use crate::accounts::domain::{Account, Grant};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::PersonId;
-use crate::people::domain::Person;
+use crate::people::domain::{HeldAccess, Person};
 use crate::people::store;
 use crate::state::Ctx;
 
@@ -15,20 +14,22 @@ pub fn read_people(conn: &mut DbConnection) -> Result<Vec<Person>, AppError> {
     store::list_people(conn)
 }
 
-/// A person's page: who they are, and every grant of an official
-/// account's login they were given, with the accounts to name them by.
+/// A person's page: who they are, and every official account's login
+/// they were given.
 pub struct PersonPage {
     pub person: Person,
-    pub grants: Vec<Grant>,
-    pub accounts: Vec<Account>,
+    pub access: Vec<HeldAccess>,
 }
 
 /// A person and the logins they were given.
-pub fn read_person(conn: &mut DbConnection, id: PersonId) -> Result<PersonPage, AppError> {
+pub fn read_person(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    id: PersonId,
+) -> Result<PersonPage, AppError> {
     Ok(PersonPage {
         person: store::get_person(conn, id)?,
-        grants: crate::accounts::store::list_grants_for_person(conn, id)?,
-        accounts: crate::accounts::store::list_accounts(conn)?,
+        access: (ctx.hooks.held_access)(conn, id)?,
     })
 }
 

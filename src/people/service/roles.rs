@@ -1,12 +1,10 @@
 //! A new role, or a leaver; and the re-check of what they may still hold.
 
-use super::chair::{chair_changed, install_chair};
-use super::{heads, heads_and_slt, ChangedBy, CHAIR_NOT_YOURS};
+use super::{heads, heads_and_slt, ChangedBy};
 use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::auth::session_store;
-use crate::db::{dialect, DbConnection};
+use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::ids::PersonId;
 use crate::mail::{self, templates, Recipient};
 use crate::people::domain::{Person, Role};
 use crate::people::store;
@@ -36,8 +34,6 @@ pub fn recheck_access(
     actor: Actor,
     person: &Person,
 ) -> Result<AccessEnded, AppError> {
-    use crate::accounts::domain::EndKind;
-    use crate::accounts::service as accounts;
     session_store::end_sessions_of(conn, person.id)?;
     let why = if person.active {
         format!("their role changed to {}", person.role.label())
@@ -46,15 +42,10 @@ pub fn recheck_access(
     };
     let mut ended = AccessEnded::default();
     if !person.active || !person.role.may_hold_grants() {
-        let kind = if person.active {
-            EndKind::Revoked
-        } else {
-            EndKind::Deactivated
-        };
-        ended.grants = accounts::end_grants_of(conn, ctx, actor, person.id, kind, &why)?;
+        ended.grants = (ctx.hooks.end_grants)(conn, ctx, actor, person.id, !person.active, &why)?;
     }
     if !person.active || !person.role.may_be_custodian() {
-        ended.custody = accounts::end_custody_of(conn, ctx, actor, person.id, &why)?;
+        ended.custody = (ctx.hooks.end_custody)(conn, ctx, actor, person.id, &why)?;
     }
     Ok(ended)
 }
@@ -162,82 +153,4 @@ pub(super) fn deactivate_in_tx(
         )?;
     }
     Ok(after)
-}
-
-/// Changes a person's role and ends their sessions, so it applies at once.
-/// From the command line, any role for anyone: making someone chair steps
-/// the sitting chair down to staff.
-pub fn change_role(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    by: &ChangedBy,
-    id: PersonId,
-    role: Role,
-) -> Result<Person, AppError> {
-    dialect::write(conn, |conn| {
-        let before = store::get_person(conn, id)?;
-        // SECURITY: the head (or SLT) never gives or takes the chair.
-        if !by.is_cli() && (before.role == Role::Chair || role == Role::Chair) {
-            return Err(AppError::Forbidden(CHAIR_NOT_YOURS));
-        }
-        if !(by.may_give(before.role) && by.may_give(role)) {
-            return Err(AppError::Forbidden(
-                "Only the headteacher can give or take away the roles of SLT and headteacher.",
-            ));
-        }
-        if by.actor == Actor::Person(id) {
-            return Err(AppError::Conflict(
-                "You cannot change your own role; ask another headteacher or use the \
-                 command line."
-                    .into(),
-            ));
-        }
-        if !before.active {
-            return Err(AppError::Conflict(
-                "This person has been deactivated; their role cannot change.".into(),
-            ));
-        }
-        if before.role == role {
-            return Ok(before);
-        }
-        if role == Role::Chair {
-            return install_chair(conn, ctx, by, &before, false, false);
-        }
-        let was_chair = before.role == Role::Chair;
-        let after = set_role_in_tx(conn, ctx, by, &before, role, !was_chair)?;
-        if was_chair {
-            chair_changed(conn, ctx, by, std::slice::from_ref(&after), None, true)?;
-        }
-        Ok(after)
-    })
-}
-
-/// Deactivates a leaver: they can no longer sign in and their sessions end.
-/// People are never deleted.
-pub fn deactivate(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    by: &ChangedBy,
-    id: PersonId,
-) -> Result<Person, AppError> {
-    dialect::write(conn, |conn| {
-        let before = store::get_person(conn, id)?;
-        // SECURITY: deactivating the chair would take concerns about the
-        // head away from them; the chair leaves by handing over.
-        if !by.is_cli() && before.role == Role::Chair {
-            return Err(AppError::Forbidden(CHAIR_NOT_YOURS));
-        }
-        if !by.may_give(before.role) {
-            return Err(AppError::Forbidden(
-                "Only the headteacher can deactivate SLT members or the headteacher.",
-            ));
-        }
-        if by.actor == Actor::Person(id) {
-            return Err(AppError::Conflict("You cannot deactivate yourself.".into()));
-        }
-        if !before.active {
-            return Ok(before);
-        }
-        deactivate_in_tx(conn, ctx, by, &before)
-    })
 }

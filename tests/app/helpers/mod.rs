@@ -166,10 +166,10 @@ impl TestApp {
     }
 
     pub fn ctx(&self) -> Ctx {
-        Ctx {
-            settings: Arc::new(self.settings.clone()),
-            clock: Arc::new(self.clock.clone()),
-        }
+        custodian::startup::ctx(
+            Arc::new(self.settings.clone()),
+            Arc::new(self.clock.clone()),
+        )
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,179 @@
+//! The school year's reconfirmation: everyone answers once a year (a nil
+//! return, or "my declarations stand"), asked and reminded by a job.
+
+use std::collections::HashSet;
+
+use super::access::declarant_role;
+use super::changes::tell_reviewers;
+use crate::audit::{Action, NewEvent, Subject};
+use crate::db::DbConnection;
+use crate::declarations::domain::{self, reviewer_role_for, State};
+use crate::declarations::emails;
+use crate::declarations::store;
+use crate::error::AppError;
+use crate::mail::Recipient;
+use crate::people::actor::Actor;
+use crate::people::domain::{Person, Role};
+use crate::people::store as people_store;
+use crate::state::Ctx;
+use crate::tx::{self, Tx};
+use crate::web::urls;
+
+/// The school year today is in.
+pub fn current_school_year(ctx: &Ctx) -> i32 {
+    let today = crate::web::format::local_date(ctx.clock.now(), ctx.settings.time_zone);
+    domain::school_year(today, ctx.settings.reconfirm_from)
+}
+
+/// This school year's answer: a nil return, or "my declarations stand".
+/// A nil return with declarations that still apply is refused, beside
+/// the field `answer`.
+pub fn reconfirm(tx: &mut Tx, nil_return: bool) -> Result<(), AppError> {
+    let (me, role) = declarant_role(tx.actor)?;
+    let live = store::list_for_declarant(tx.conn, me)?
+        .into_iter()
+        .filter(|d| d.state != State::Ended)
+        .count();
+    if nil_return && live > 0 {
+        return tx.refuse_field(
+            "answer",
+            "You have declarations that still apply: end them first, or reconfirm them instead.",
+        );
+    }
+    let year = current_school_year(tx.ctx);
+    let label = domain::school_year_label(year);
+    let (kind, action, summary) = if nil_return {
+        (
+            "nil_return",
+            Action::DeclarationNilReturn,
+            format!("{} made a nil return for {label}", tx.actor.name()),
+        )
+    } else {
+        (
+            "declarations",
+            Action::DeclarationsReconfirmed,
+            format!(
+                "{} reconfirmed their declarations for {label}",
+                tx.actor.name()
+            ),
+        )
+    };
+    store::insert_reconfirmation(tx.conn, me, year, kind, tx.now_row())?;
+    tx.record(
+        NewEvent::new(tx.actor.recorded(), action, Subject::person(me), summary)
+            .with_data(serde_json::json!({ "school_year": year, "declarations": live })),
+    )?;
+    if !nil_return && live > 0 {
+        tell_reviewers(
+            tx,
+            reviewer_role_for(role),
+            "Declarations reconfirmed",
+            &format!("Declarations have been reconfirmed for {label}."),
+            urls::DECLARATIONS_REVIEW,
+        )?;
+    }
+    Ok(())
+}
+
+/// Whom the yearly reconfirmation is for: every active member of staff.
+fn asked(person: &Person) -> bool {
+    person.active && person.role != Role::Chair
+}
+
+/// Sends this year's asks and the 2- and 4-week reminders that are due;
+/// each person in their own transaction. Safe on several instances.
+pub fn send_reconfirmation_requests(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppError> {
+    let year = current_school_year(ctx);
+    let label = domain::school_year_label(year);
+    let now = ctx.clock.now();
+    let answered: HashSet<String> = store::list_answered(conn, year)?.into_iter().collect();
+    let requests = store::list_requests(conn, year)?;
+    let people = people_store::list_people(conn)?;
+    let mut sent = 0;
+    for person in people
+        .iter()
+        .filter(|p| asked(p) && !answered.contains(&p.id.to_string()))
+    {
+        let request = requests
+            .iter()
+            .find(|r| r.person_id == person.id.to_string());
+        let asked = request.map(|r| {
+            (
+                crate::clock::from_row(r.asked_at),
+                r.first_reminder_at.is_some(),
+                r.second_reminder_at.is_some(),
+            )
+        });
+        let reminders = [time::Duration::weeks(2), time::Duration::weeks(4)];
+        let Some(reminder) = crate::mail::reminders::due(asked, now, reminders) else {
+            continue;
+        };
+        let done = tx::write(conn, ctx, &Actor::System, |tx| {
+            let at = tx.now_row();
+            let fresh = match reminder {
+                0 => store::insert_request(tx.conn, person.id, year, at)?,
+                n => store::mark_reminder(tx.conn, person.id, year, n == 2, at)?,
+            };
+            if !fresh {
+                return Ok(false);
+            }
+            let link = tx.ctx.settings.link(urls::DECLARATIONS);
+            let to = Recipient::new(&person.name, &person.email);
+            tx.send(emails::reconfirm(to, &label, reminder, link))?;
+            let verb = if reminder == 0 { "asked" } else { "reminded" };
+            tx.record(
+                NewEvent::new(
+                    tx.actor.recorded(),
+                    Action::ReconfirmationRequested,
+                    Subject::person(person.id),
+                    format!(
+                        "{} was {verb} to reconfirm their declarations for {label}",
+                        person.name
+                    ),
+                )
+                .with_data(serde_json::json!({ "school_year": year, "reminder": reminder })),
+            )?;
+            Ok(true)
+        })?;
+        sent += usize::from(done);
+    }
+    Ok(sent)
+}
+
+/// The reconfirmation status of one person this year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Confirmed,
+    Due,
+    NeverAnswered,
+}
+
+/// Everyone asked, and where they stand this school year.
+pub fn reconfirmation_status(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+) -> Result<Vec<(Person, Answer)>, AppError> {
+    let year = current_school_year(ctx);
+    let answers = store::list_reconfirmations(conn)?;
+    let declarants: HashSet<String> = store::list_declarants(conn)?.into_iter().collect();
+    let mut people: Vec<(Person, Answer)> = people_store::list_people(conn)?
+        .into_iter()
+        .filter(asked)
+        .map(|p| {
+            let id = p.id.to_string();
+            let answer = if answers
+                .iter()
+                .any(|(who, y, _, _)| *who == id && *y == year)
+            {
+                Answer::Confirmed
+            } else if declarants.contains(&id) || answers.iter().any(|(who, _, _, _)| *who == id) {
+                Answer::Due
+            } else {
+                Answer::NeverAnswered
+            };
+            (p, answer)
+        })
+        .collect();
+    people.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    Ok(people)
+}
