@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use crate::audit::Actor;
 use crate::auth::password::{Hasher, NewPassword};
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::db::{dialect, Db};
+use crate::people::actor::Actor;
 use crate::people::domain::{EmailAddress, NewPerson, Role};
-use crate::people::service::{self, ChangedBy};
+use crate::people::service;
 use crate::startup::Application;
 
 #[derive(Parser, Debug)]
@@ -167,7 +167,7 @@ fn user_add(
     };
     let db = open(&settings)?;
     let ctx = crate::startup::ctx(Arc::new(settings), Arc::new(SystemClock));
-    let added = service::add(&mut *db.conn()?, &ctx, &ChangedBy::cli(), new, hash)
+    let added = service::add(&mut *db.conn()?, &ctx, &Actor::CommandLine, new, hash)
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     match added {
         Ok(added) => {
@@ -218,7 +218,7 @@ fn user_role(settings: Settings, email: &str, role: &str) -> anyhow::Result<Exit
     let sitting = crate::people::store::list_active_with_roles(&mut conn, &[Role::Chair])
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let before = person.role;
-    match service::change_role(&mut conn, &ctx, &ChangedBy::cli(), person.id, role) {
+    match service::change_role(&mut conn, &ctx, &Actor::CommandLine, person.id, role) {
         Ok(after) if after.role == before => {
             println!(
                 "{} <{}> is already {}.",
@@ -253,9 +253,12 @@ fn user_role(settings: Settings, email: &str, role: &str) -> anyhow::Result<Exit
 
 fn audit_verify(settings: Settings) -> anyhow::Result<ExitCode> {
     let db = open(&settings)?;
-    let result =
-        crate::audit::service::verify_and_record(&mut *db.conn()?, &SystemClock, Actor::Cli)
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let result = crate::audit::service::verify_and_record(
+        &mut *db.conn()?,
+        &SystemClock,
+        crate::audit::Actor::Cli,
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     match result.problem {
         None => {
             println!(

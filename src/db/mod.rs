@@ -1,12 +1,14 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool,
 //! migrations, and the one place where the two backends differ.
 
+mod connection;
 pub mod dialect;
 pub mod files;
 mod pool;
 pub mod schema;
 
-pub use pool::{DatabaseUrl, Db, DbConnection};
+pub use connection::DbConnection;
+pub use pool::{DatabaseUrl, Db};
 
 /// SECURITY: the tables that record what happened. The database itself
 /// refuses to change or remove their rows (and, on PostgreSQL, to empty them

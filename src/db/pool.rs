@@ -6,15 +6,9 @@ use std::time::Duration;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
+use super::connection::DbConnection;
 use super::files;
 use crate::error::AppError;
-
-/// One connection type for both backends; queries are written once against it.
-#[derive(diesel::MultiConnection)]
-pub enum DbConnection {
-    Postgres(PgConnection),
-    Sqlite(SqliteConnection),
-}
 
 /// Where the data lives, parsed from `CUSTODIAN_DATABASE_URL`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,8 +17,9 @@ use crate::clock::{ManualClock, SystemClock};
 use crate::config::Settings;
 use crate::db::{DatabaseUrl, Db, DbConnection};
 use crate::error::AppError;
+use crate::people::actor::Actor;
 use crate::people::domain::{NewPerson, Person, Role};
-use crate::people::service::{self, ChangedBy};
+use crate::people::service;
 use crate::startup::{Application, Ctx};
 
 /// Every demo person signs in with this.
@@ -77,7 +78,7 @@ pub fn seed(settings: &Settings) -> anyhow::Result<()> {
         hasher.hash_blocking(&NewPassword::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?);
     let mut conn = db.conn()?;
     let conn = &mut *conn;
-    let cli = ChangedBy::cli();
+    let cli = Actor::CommandLine;
     let mut people = Vec::new();
     for (name, email, role) in PEOPLE {
         people.push(add(
@@ -121,7 +122,7 @@ pub fn seed(settings: &Settings) -> anyhow::Result<()> {
 fn add(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    by: &ChangedBy,
+    by: &Actor,
     name: &str,
     email: &str,
     role: Role,

@@ -5,13 +5,12 @@ use std::collections::HashMap;
 
 use crate::accounts::domain::{Account, NewAccount, NewGrant};
 use crate::accounts::service::{self as accounts, By};
-use crate::audit::Actor;
 use crate::clock::{Clock, ManualClock};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::GrantId;
-use crate::people::domain::{Person, Role};
-use crate::people::service::{self, ChangedBy};
+use crate::people::domain::Person;
+use crate::people::service;
 use crate::state::Ctx;
 
 /// The accounts, their grants and their history, played on the demo's
@@ -155,11 +154,7 @@ pub(super) fn seed_accounts(
     .map_err(fail)?;
 
     clock.advance(time::Duration::days(20));
-    let head_by = ChangedBy {
-        actor: Actor::Person(head.id),
-        role: Some(Role::Headteacher),
-        name: head.name.clone(),
-    };
+    let head_by = crate::people::actor::Actor::person(head);
     service::deactivate(conn, ctx, &head_by, leaver.id).map_err(fail)?;
     accounts::record_password_change(conn, ctx, &as_by(priya), instagram.id, today(clock), "")
         .map_err(fail)?;

@@ -8,22 +8,22 @@ use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use super::domain::{NewPerson, Role};
-use super::service::{self, ChangedBy};
+use super::service;
 use super::views::*;
-use crate::audit::Actor;
 use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::auth::current::CurrentPerson;
 use crate::error::{AppError, FormErrors};
 use crate::ids::PersonId;
+use crate::people::actor::Actor;
 use crate::state::AppState;
 use crate::web::layout::PageContext;
 use crate::web::{render, render_with, see_other, urls};
 
-fn changed_by(me: &CurrentPerson) -> ChangedBy {
-    ChangedBy {
-        actor: Actor::Person(me.id),
-        role: Some(me.role),
+fn changed_by(me: &CurrentPerson) -> Actor {
+    Actor::Person {
+        id: me.id,
         name: me.name.clone(),
+        role: me.role,
     }
 }
 

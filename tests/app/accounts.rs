@@ -192,7 +192,7 @@ async fn who_may_be_given_access_is_enforced() {
         custodian::people::service::deactivate(
             &mut conn,
             &app.ctx(),
-            &custodian::people::service::ChangedBy::cli(),
+            &custodian::people::actor::Actor::CommandLine,
             leaver.id,
         )
         .unwrap();

@@ -3,7 +3,7 @@
 //! command line, and every change of chair is recorded and emailed.
 
 use custodian::people::domain::Role;
-use custodian::people::service::{self, ChangedBy};
+use custodian::people::{actor::Actor, service};
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
@@ -494,7 +494,7 @@ async fn a_member_of_staff_made_chair_loses_their_access_and_a_custodian_made_st
         service::change_role(
             &mut conn,
             &app.ctx(),
-            &ChangedBy::cli(),
+            &Actor::CommandLine,
             nia.id,
             Role::Chair,
         )

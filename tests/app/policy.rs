@@ -96,7 +96,7 @@ async fn publishing_asks_everyone_who_works_here_once_but_not_governors_or_leave
         custodian::people::service::deactivate(
             &mut conn,
             &app.ctx(),
-            &custodian::people::service::ChangedBy::cli(),
+            &custodian::people::actor::Actor::CommandLine,
             leaver.id,
         )
         .unwrap();

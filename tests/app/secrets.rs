@@ -278,14 +278,14 @@ async fn a_held_invitation_holds_no_link_and_arrives_working_once_a_mail_server_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invitation_that_arrives_after_the_printed_link_was_used_opens_nothing() {
     use custodian::people::domain::NewPerson;
-    use custodian::people::service::{self, ChangedBy};
+    use custodian::people::{actor::Actor, service};
     let app = TestApp::spawn_with(Smtp::Unset).await;
     // Added at the command line: the link is printed there, and Amira uses it.
     let new = NewPerson::parse("Amira Hussain", "amira@oakfield.example", "staff").unwrap();
     let printed = service::add(
         &mut app.db.conn().unwrap(),
         &app.ctx(),
-        &ChangedBy::cli(),
+        &Actor::CommandLine,
         new,
         None,
     )

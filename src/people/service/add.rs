@@ -1,7 +1,7 @@
 //! Adding a person, with a password or an invitation to choose one.
 
 use super::chair::install_chair;
-use super::ChangedBy;
+use super::who::may_give;
 use crate::audit::{self, Action, NewEvent, Subject};
 use crate::auth::tokens;
 use crate::clock::to_row;
@@ -9,6 +9,7 @@ use crate::db::{dialect, try_insert, DbConnection};
 use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::mail::{self, templates, Recipient};
+use crate::people::actor::Actor;
 use crate::people::domain::{NewPerson, Person, Role};
 use crate::people::store::{self, PersonRow};
 use crate::state::Ctx;
@@ -26,16 +27,16 @@ pub struct Added {
 pub fn add(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    by: &ChangedBy,
+    by: &Actor,
     new: NewPerson,
     password_hash: Option<String>,
 ) -> Result<Result<Added, AddRefused>, AppError> {
     // SECURITY: a chair added by the head could read every concern about
     // the head; only the command line adds one.
-    if new.role == Role::Chair && !by.is_cli() {
+    if new.role == Role::Chair && *by != Actor::CommandLine {
         return Ok(Err(AddRefused::ChairNotYours));
     }
-    if !by.may_give(new.role) {
+    if !may_give(by, new.role) {
         return Ok(Err(AddRefused::RoleNotAllowed));
     }
     dialect::write(conn, |conn| {
@@ -59,12 +60,12 @@ pub fn add(
             conn,
             ctx.clock.as_ref(),
             NewEvent::new(
-                by.actor,
+                by.recorded(),
                 Action::PersonCreated,
                 Subject::person(id),
                 format!(
                     "{} added {} as {}",
-                    by.name,
+                    by.name(),
                     person.name,
                     person.role.label()
                 ),
@@ -90,7 +91,7 @@ pub fn add(
                     Recipient::new(&person.name, &person.email),
                     person.role,
                     mail::deferred_link(&ctx.settings, tokens::Purpose::Invitation),
-                    &by.name,
+                    by.name(),
                 ),
                 tokens::Purpose::Invitation,
                 id,
@@ -99,7 +100,7 @@ pub fn add(
                 conn,
                 ctx.clock.as_ref(),
                 NewEvent::new(
-                    by.actor,
+                    by.recorded(),
                     Action::PersonInvited,
                     Subject::person(id),
                     format!("Invitation emailed to {}", person.name),

@@ -2,14 +2,15 @@
 //! to a successor who accepts by a one-time link.
 
 use super::roles::{deactivate_in_tx, recheck_access, set_role_in_tx};
-use super::{heads, ChangedBy};
-use crate::audit::{self, Action, Actor, NewEvent, Subject};
+use super::who::heads;
+use crate::audit::{self, Action, NewEvent, Subject};
 use crate::auth::tokens::{self, Purpose};
 use crate::clock::to_row;
 use crate::db::{dialect, try_insert, DbConnection};
 use crate::error::{AppError, FormErrors};
 use crate::ids::PersonId;
 use crate::mail::{self, templates, Recipient};
+use crate::people::actor::Actor;
 use crate::people::domain::{NewPerson, Person, Role};
 use crate::people::store::{self, HandoverRow, PersonRow};
 use crate::state::Ctx;
@@ -24,7 +25,7 @@ use crate::web::urls;
 pub(super) fn install_chair(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    by: &ChangedBy,
+    by: &Actor,
     successor: &Person,
     outgoing_leaves: bool,
     newly_added: bool,
@@ -42,7 +43,7 @@ pub(super) fn install_chair(
         });
     }
     let incoming = if successor.role == Role::Chair {
-        recheck_access(conn, ctx, by.actor, successor)?;
+        recheck_access(conn, ctx, by.recorded(), successor)?;
         successor.clone()
     } else {
         set_role_in_tx(conn, ctx, by, successor, Role::Chair, false)?
@@ -58,7 +59,7 @@ pub(super) fn install_chair(
 pub(super) fn chair_changed(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    by: &ChangedBy,
+    by: &Actor,
     outgoing: &[Person],
     incoming: Option<&Person>,
     email: bool,
@@ -68,13 +69,13 @@ pub(super) fn chair_changed(
         end_handovers_from(conn, person.id, now, "superseded")?;
     }
     let names: Vec<String> = outgoing.iter().map(|p| p.name.clone()).collect();
-    let how = match (by.is_cli(), incoming) {
+    let how = match (*by == Actor::CommandLine, incoming) {
         (true, _) => "This was done from the command line by whoever runs the server".to_owned(),
-        (false, Some(incoming)) if by.actor == Actor::Person(incoming.id) => format!(
+        (false, Some(incoming)) if by.is(incoming.id) => format!(
             "{} accepted the handover offered by the chair before them",
             incoming.name
         ),
-        (false, _) => format!("{} made the change", by.name),
+        (false, _) => format!("{} made the change", by.name()),
     };
     let summary = match incoming {
         Some(incoming) if names.is_empty() => {
@@ -98,7 +99,7 @@ pub(super) fn chair_changed(
         conn,
         ctx.clock.as_ref(),
         NewEvent::new(
-            by.actor,
+            by.recorded(),
             Action::ChairChanged,
             subject,
             format!("{summary}: {how}"),
@@ -275,7 +276,7 @@ pub fn offer_handover(
                     conn,
                     ctx.clock.as_ref(),
                     NewEvent::new(
-                        Actor::Person(me),
+                        audit::Actor::Person(me),
                         Action::PersonCreated,
                         Subject::person(id),
                         format!(
@@ -306,7 +307,7 @@ pub fn offer_handover(
             conn,
             ctx.clock.as_ref(),
             NewEvent::new(
-                Actor::Person(me),
+                audit::Actor::Person(me),
                 Action::ChairHandoverOffered,
                 Subject::person(to.id),
                 format!(
@@ -358,7 +359,7 @@ pub fn cancel_handover(
             conn,
             ctx.clock.as_ref(),
             NewEvent::new(
-                Actor::Person(me),
+                audit::Actor::Person(me),
                 Action::ChairHandoverCancelled,
                 Subject::person(handover.to.id),
                 format!(
@@ -443,7 +444,7 @@ pub fn accept_handover(
                     conn,
                     ctx.clock.as_ref(),
                     NewEvent::new(
-                        Actor::Person(to.id),
+                        audit::Actor::Person(to.id),
                         Action::PasswordSet,
                         Subject::person(to.id),
                         format!("{} chose a password to accept the chair", to.name),
@@ -454,10 +455,10 @@ pub fn accept_handover(
         if store::end_handover(conn, &row.id, now, "accepted")? != 1 {
             return Ok(None);
         }
-        let by = ChangedBy {
-            actor: Actor::Person(to.id),
-            role: Some(to.role),
+        let by = Actor::Person {
+            id: to.id,
             name: format!("{}'s handover to {}", from.name, to.name),
+            role: to.role,
         };
         let incoming = install_chair(conn, ctx, &by, to, row.outgoing_leaves, false)?;
         Ok(Some(incoming))

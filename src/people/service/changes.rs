@@ -3,11 +3,11 @@
 
 use super::chair::{chair_changed, install_chair};
 use super::roles::{deactivate_in_tx, set_role_in_tx};
-use super::{ChangedBy, CHAIR_NOT_YOURS};
-use crate::audit::Actor;
+use super::who::{may_give, CHAIR_NOT_YOURS};
 use crate::db::{dialect, DbConnection};
 use crate::error::AppError;
 use crate::ids::PersonId;
+use crate::people::actor::Actor;
 use crate::people::domain::{Person, Role};
 use crate::people::store;
 use crate::state::Ctx;
@@ -18,22 +18,22 @@ use crate::state::Ctx;
 pub fn change_role(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    by: &ChangedBy,
+    by: &Actor,
     id: PersonId,
     role: Role,
 ) -> Result<Person, AppError> {
     dialect::write(conn, |conn| {
         let before = store::get_person(conn, id)?;
         // SECURITY: the head (or SLT) never gives or takes the chair.
-        if !by.is_cli() && (before.role == Role::Chair || role == Role::Chair) {
+        if *by != Actor::CommandLine && (before.role == Role::Chair || role == Role::Chair) {
             return Err(AppError::Forbidden(CHAIR_NOT_YOURS));
         }
-        if !(by.may_give(before.role) && by.may_give(role)) {
+        if !(may_give(by, before.role) && may_give(by, role)) {
             return Err(AppError::Forbidden(
                 "Only the headteacher can give or take away the roles of SLT and headteacher.",
             ));
         }
-        if by.actor == Actor::Person(id) {
+        if by.is(id) {
             return Err(AppError::Conflict(
                 "You cannot change your own role; ask another headteacher or use the \
                  command line."
@@ -65,22 +65,22 @@ pub fn change_role(
 pub fn deactivate(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    by: &ChangedBy,
+    by: &Actor,
     id: PersonId,
 ) -> Result<Person, AppError> {
     dialect::write(conn, |conn| {
         let before = store::get_person(conn, id)?;
         // SECURITY: deactivating the chair would take concerns about the
         // head away from them; the chair leaves by handing over.
-        if !by.is_cli() && before.role == Role::Chair {
+        if *by != Actor::CommandLine && before.role == Role::Chair {
             return Err(AppError::Forbidden(CHAIR_NOT_YOURS));
         }
-        if !by.may_give(before.role) {
+        if !may_give(by, before.role) {
             return Err(AppError::Forbidden(
                 "Only the headteacher can deactivate SLT members or the headteacher.",
             ));
         }
-        if by.actor == Actor::Person(id) {
+        if by.is(id) {
             return Err(AppError::Conflict("You cannot deactivate yourself.".into()));
         }
         if !before.active {

@@ -1,11 +1,12 @@
 //! A new role, or a leaver; and the re-check of what they may still hold.
 
-use super::{heads, heads_and_slt, ChangedBy};
-use crate::audit::{self, Action, Actor, NewEvent, Subject};
+use super::who::{heads, heads_and_slt};
+use crate::audit::{self, Action, NewEvent, Subject};
 use crate::auth::session_store;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::mail::{self, templates, Recipient};
+use crate::people::actor::Actor;
 use crate::people::domain::{Person, Role};
 use crate::people::store;
 use crate::state::Ctx;
@@ -31,7 +32,7 @@ pub struct AccessEnded {
 pub fn recheck_access(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    actor: Actor,
+    actor: audit::Actor,
     person: &Person,
 ) -> Result<AccessEnded, AppError> {
     session_store::end_sessions_of(conn, person.id)?;
@@ -56,7 +57,7 @@ pub fn recheck_access(
 pub(super) fn set_role_in_tx(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    by: &ChangedBy,
+    by: &Actor,
     before: &Person,
     role: Role,
     notify: bool,
@@ -64,17 +65,17 @@ pub(super) fn set_role_in_tx(
     let id = before.id;
     store::update_role(conn, id, role)?;
     let after = store::get_person(conn, id)?;
-    let ended = recheck_access(conn, ctx, by.actor, &after)?;
+    let ended = recheck_access(conn, ctx, by.recorded(), &after)?;
     audit::append(
         conn,
         ctx.clock.as_ref(),
         NewEvent::new(
-            by.actor,
+            by.recorded(),
             Action::PersonRoleChanged,
             Subject::person(id),
             format!(
                 "{} changed {}'s role from {} to {}",
-                by.name,
+                by.name(),
                 after.name,
                 before.role.label(),
                 role.label()
@@ -102,7 +103,7 @@ pub(super) fn set_role_in_tx(
                 to,
                 &after,
                 before.role,
-                &by.name,
+                by.name(),
                 ctx.settings.link(&urls::person(id)),
             ),
         )?;
@@ -114,21 +115,21 @@ pub(super) fn set_role_in_tx(
 pub(super) fn deactivate_in_tx(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    by: &ChangedBy,
+    by: &Actor,
     before: &Person,
 ) -> Result<Person, AppError> {
     let id = before.id;
     store::deactivate(conn, id, ctx.clock.now_row())?;
     let after = store::get_person(conn, id)?;
-    let ended = recheck_access(conn, ctx, by.actor, &after)?;
+    let ended = recheck_access(conn, ctx, by.recorded(), &after)?;
     audit::append(
         conn,
         ctx.clock.as_ref(),
         NewEvent::new(
-            by.actor,
+            by.recorded(),
             Action::PersonDeactivated,
             Subject::person(id),
-            format!("{} deactivated {}", by.name, after.name),
+            format!("{} deactivated {}", by.name(), after.name),
         )
         .with_data(serde_json::json!({
             "grants_ended": ended.grants,
@@ -147,7 +148,7 @@ pub(super) fn deactivate_in_tx(
                 to,
                 &after,
                 ended.grants,
-                &by.name,
+                by.name(),
                 ctx.settings.link(&urls::person(id)),
             ),
         )?;

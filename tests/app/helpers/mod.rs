@@ -14,7 +14,7 @@ use custodian::clock::ManualClock;
 use custodian::config::Settings;
 use custodian::db::{DatabaseUrl, Db};
 use custodian::people::domain::{NewPerson, Role};
-use custodian::people::service::{self, ChangedBy};
+use custodian::people::{actor::Actor, service};
 use custodian::startup::{Application, Ctx};
 use diesel::prelude::*;
 use reqwest::StatusCode;
@@ -239,7 +239,7 @@ impl TestApp {
         );
         let new = NewPerson::parse(name, &email, role.as_str()).expect("valid person");
         let mut conn = self.db.conn().expect("connection");
-        let added = service::add(&mut conn, &self.ctx(), &ChangedBy::cli(), new, Some(hash))
+        let added = service::add(&mut conn, &self.ctx(), &Actor::CommandLine, new, Some(hash))
             .expect("add person")
             .expect("not refused");
         TestPerson {
