@@ -5,11 +5,8 @@ use askama::Template;
 use crate::error::FormErrors;
 use crate::web::layout::PageContext;
 
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
+// Its handlers take `Choice` from here, with the pages.
+pub use crate::web::form::Choice;
 
 /// A declaration as a row of a list.
 pub struct DeclarationRowView {
