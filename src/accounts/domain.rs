@@ -6,122 +6,35 @@ use time::{Date, OffsetDateTime};
 
 use crate::error::FormErrors;
 use crate::ids::{AccountId, GrantId, PersonId};
-use crate::web::form::{self, TextKind};
+use crate::web::form::{self, coded, TextKind};
 
-/// The platforms a school account lives on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Platform {
-    Facebook,
-    Instagram,
-    X,
-    YouTube,
-    TikTok,
-    LinkedIn,
-    Other,
-}
-
-impl Platform {
-    pub const ALL: [Platform; 7] = [
-        Platform::Facebook,
-        Platform::Instagram,
-        Platform::X,
-        Platform::YouTube,
-        Platform::TikTok,
-        Platform::LinkedIn,
-        Platform::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Facebook => "facebook",
-            Platform::Instagram => "instagram",
-            Platform::X => "x",
-            Platform::YouTube => "youtube",
-            Platform::TikTok => "tiktok",
-            Platform::LinkedIn => "linkedin",
-            Platform::Other => "other",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Platform::Facebook => "Facebook",
-            Platform::Instagram => "Instagram",
-            Platform::X => "X (Twitter)",
-            Platform::YouTube => "YouTube",
-            Platform::TikTok => "TikTok",
-            Platform::LinkedIn => "LinkedIn",
-            Platform::Other => "Other",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == raw)
+coded! {
+    /// The platforms a school account lives on.
+    pub enum Platform {
+        Facebook = "facebook": "Facebook",
+        Instagram = "instagram": "Instagram",
+        X = "x": "X (Twitter)",
+        YouTube = "youtube": "YouTube",
+        TikTok = "tiktok": "TikTok",
+        LinkedIn = "linkedin": "LinkedIn",
+        Other = "other": "Other",
     }
 }
 
-/// The aims of the policy's "School Social Networking Rationale": a grant
-/// must serve one of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Aim {
-    Communication,
-    Events,
-    WebsiteUpdates,
-    Achievements,
-    Announcements,
-    Marketing,
-    WebsiteLinks,
-    Community,
-    ParentNetworking,
-    PastFamilies,
-}
-
-impl Aim {
-    pub const ALL: [Aim; 10] = [
-        Aim::Communication,
-        Aim::Events,
-        Aim::WebsiteUpdates,
-        Aim::Achievements,
-        Aim::Announcements,
-        Aim::Marketing,
-        Aim::WebsiteLinks,
-        Aim::Community,
-        Aim::ParentNetworking,
-        Aim::PastFamilies,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Aim::Communication => "communication",
-            Aim::Events => "events",
-            Aim::WebsiteUpdates => "website_updates",
-            Aim::Achievements => "achievements",
-            Aim::Announcements => "announcements",
-            Aim::Marketing => "marketing",
-            Aim::WebsiteLinks => "website_links",
-            Aim::Community => "community",
-            Aim::ParentNetworking => "parent_networking",
-            Aim::PastFamilies => "past_families",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Aim::Communication => "Advance the school's communication with families",
-            Aim::Events => "Publicise school events and fundraising",
-            Aim::WebsiteUpdates => "Announce updates that appear on the school website",
-            Aim::Achievements => "Highlight positive school achievements",
-            Aim::Announcements => "Make school announcements (such as a closure for snow)",
-            Aim::Marketing => "Market the school to a wider audience",
-            Aim::WebsiteLinks => "Link the school's social networks to its website",
-            Aim::Community => "Engage the community the school serves",
-            Aim::ParentNetworking => "Help parents, especially new ones, to network",
-            Aim::PastFamilies => "Keep in touch with past parents and pupils",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == raw)
+coded! {
+    /// The aims of the policy's "School Social Networking Rationale": a grant
+    /// must serve one of them.
+    pub enum Aim {
+        Communication = "communication": "Advance the school's communication with families",
+        Events = "events": "Publicise school events and fundraising",
+        WebsiteUpdates = "website_updates": "Announce updates that appear on the school website",
+        Achievements = "achievements": "Highlight positive school achievements",
+        Announcements = "announcements": "Make school announcements (such as a closure for snow)",
+        Marketing = "marketing": "Market the school to a wider audience",
+        WebsiteLinks = "website_links": "Link the school's social networks to its website",
+        Community = "community": "Engage the community the school serves",
+        ParentNetworking = "parent_networking": "Help parents, especially new ones, to network",
+        PastFamilies = "past_families": "Keep in touch with past parents and pupils",
     }
 }
 
@@ -137,47 +50,14 @@ pub const GUIDELINES: [&str; 8] = [
     "Tell the headteacher at once about any concern.",
 ];
 
-/// How a grant ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EndKind {
-    Revoked,
-    Expired,
-    Deactivated,
-    AccountClosed,
-    Review,
-}
-
-impl EndKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EndKind::Revoked => "revoked",
-            EndKind::Expired => "expired",
-            EndKind::Deactivated => "deactivated",
-            EndKind::AccountClosed => "account_closed",
-            EndKind::Review => "review",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        [
-            EndKind::Revoked,
-            EndKind::Expired,
-            EndKind::Deactivated,
-            EndKind::AccountClosed,
-            EndKind::Review,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == raw)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            EndKind::Revoked => "Revoked",
-            EndKind::Expired => "Ended on its end date",
-            EndKind::Deactivated => "Ended: the person left",
-            EndKind::AccountClosed => "Ended: the account was closed",
-            EndKind::Review => "Revoked at an access review",
-        }
+coded! {
+    /// How a grant ended.
+    pub enum EndKind {
+        Revoked = "revoked": "Revoked",
+        Expired = "expired": "Ended on its end date",
+        Deactivated = "deactivated": "Ended: the person left",
+        AccountClosed = "account_closed": "Ended: the account was closed",
+        Review = "review": "Revoked at an access review",
     }
 }
 

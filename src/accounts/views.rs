@@ -3,14 +3,8 @@
 use askama::Template;
 
 use crate::error::FormErrors;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
-
-/// An option in a select or a radio group.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
 
 /// A warning shown against an account ("Password change due").
 pub struct Flag {

@@ -16,6 +16,7 @@ use crate::clock::{from_row, local_midnight_row, parse_date};
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::Role;
 use crate::state::AppState;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 use crate::web::{csv, format, render, see_other, urls};
 
@@ -143,22 +144,12 @@ pub async fn list_get(
     render(AuditListPage {
         page,
         events,
-        people: people
-            .iter()
-            .map(|p| Choice {
-                value: p.id.to_string(),
-                label: p.name.clone(),
-                selected: p.id.to_string() == query.person,
-            })
-            .collect(),
-        actions: Action::ALL
-            .iter()
-            .map(|a| Choice {
-                value: a.as_str().into(),
-                label: a.as_str().into(),
-                selected: a.as_str() == query.action,
-            })
-            .collect(),
+        people: Choice::from_pairs(
+            people.iter().map(|p| (p.id.to_string(), p.name.as_str())),
+            &query.person,
+        ),
+        // The log names actions by their codes, so the filter does too.
+        actions: Choice::options(Action::ALL, &query.action),
         export_href: format!("{}?{}", urls::AUDIT_EXPORT, query.to_query_string()),
         from: query.from,
         until: query.until,

@@ -7,6 +7,7 @@ use askama::Template;
 use super::store::EventRow;
 
 use crate::error::FormErrors;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 use crate::web::urls;
 
@@ -17,12 +18,6 @@ pub struct EventView {
     pub summary: String,
     pub subject_href: Option<String>,
     pub subject_label: String,
-}
-
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 #[derive(Template)]

@@ -15,38 +15,20 @@ use crate::db::schema::person_tokens;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::PersonId;
+use crate::web::form::coded;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    Setup,
-    Invitation,
-    PasswordReset,
-    /// The successor named by the sitting chair accepts the chair of
-    /// governors; the handover itself is found by the token's person.
-    ChairAccept,
+coded! {
+    pub enum Purpose {
+        Setup = "setup",
+        Invitation = "invitation",
+        PasswordReset = "password_reset",
+        /// The successor named by the sitting chair accepts the chair of
+        /// governors; the handover itself is found by the token's person.
+        ChairAccept = "chair_accept",
+    }
 }
 
 impl Purpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Setup => "setup",
-            Purpose::Invitation => "invitation",
-            Purpose::PasswordReset => "password_reset",
-            Purpose::ChairAccept => "chair_accept",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        [
-            Purpose::Setup,
-            Purpose::Invitation,
-            Purpose::PasswordReset,
-            Purpose::ChairAccept,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == raw)
-    }
-
     /// The page the link opens.
     pub fn path(self) -> &'static str {
         match self {

@@ -8,7 +8,7 @@ use time_tz::{OffsetDateTimeExt, Tz};
 use crate::error::FormErrors;
 use crate::ids::{AccountId, PersonId};
 use crate::people::domain::Role;
-use crate::web::form::{self, TextKind};
+use crate::web::form::{self, coded, TextKind};
 
 /// Text fields are generous but bounded, so a page always renders.
 pub const MAX_TEXT: usize = 10_000;
@@ -18,49 +18,25 @@ pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
 /// Evidence files with one concern, at most.
 pub const MAX_EVIDENCE_FILES: usize = 5;
 
-macro_rules! coded {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn parse(raw: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == raw)
-            }
-        }
-    };
-}
-
-coded!(
+coded! {
     /// What a concern is about.
-    About {
+    pub enum About {
         Staff = "staff": "A member of staff",
         Headteacher = "headteacher": "The headteacher",
         Account = "account": "One of the school's official accounts, or a post on it",
         Community = "community": "A post or comment by a member of the school community",
         Other = "other": "Something else",
     }
-);
+}
 
-coded!(
+coded! {
     /// Who deals with a concern.
-    Reviewer {
+    pub enum Reviewer {
         Headteacher = "headteacher": "the headteacher",
         Chair = "chair": "the chair of governors",
         Lado = "lado": "the LADO, directly",
     }
-);
+}
 
 impl Reviewer {
     /// The role that reviews in Custodian; none when it went to the LADO.
@@ -122,14 +98,14 @@ pub fn reviewer_for(about_head: bool, implicates_chair: bool) -> Reviewer {
     }
 }
 
-coded!(
-    Status {
+coded! {
+    pub enum Status {
         Open = "open": "Open",
         UnderReview = "under_review": "Under review",
         Closed = "closed": "Closed",
         ReferredToLado = "referred_to_lado": "Referred directly to the LADO",
     }
-);
+}
 
 impl Status {
     pub fn tag(self) -> &'static str {
@@ -142,17 +118,17 @@ impl Status {
     }
 }
 
-coded!(
+coded! {
     /// The reviewer's view of it, after KCSIE part 4.
-    Classification {
+    pub enum Classification {
         LowLevel = "low_level": "Low-level concern (below the harm threshold)",
         Allegation = "allegation": "Allegation that may meet the harm threshold",
         NotAConcern = "not_a_concern": "Not a concern",
     }
-);
+}
 
-coded!(
-    Outcome {
+coded! {
+    pub enum Outcome {
         Substantiated = "substantiated": "Substantiated",
         Unsubstantiated = "unsubstantiated": "Unsubstantiated",
         Unfounded = "unfounded": "Unfounded",
@@ -162,7 +138,7 @@ coded!(
         AdviceGiven = "advice_given": "Advice given",
         RecordedLowLevel = "recorded_low_level": "Recorded as a low-level concern",
     }
-);
+}
 
 impl Outcome {
     /// KCSIE's outcomes for an allegation; the others for anything else.
@@ -184,9 +160,9 @@ impl Outcome {
     }
 }
 
-coded!(
+coded! {
     /// What the reviewer did.
-    ActionKind {
+    pub enum ActionKind {
         SpokeWithPerson = "spoke_with_person": "Spoke with the person concerned",
         AdviceGiven = "advice_given": "Advice given",
         Meeting = "meeting": "Meeting held",
@@ -194,11 +170,11 @@ coded!(
         LadoReferral = "lado_referral": "Referred to the LADO",
         Police = "police": "Referred to the police",
     }
-);
+}
 
-coded!(
+coded! {
     /// A line of the timeline.
-    EntryKind {
+    pub enum EntryKind {
         Note = "note": "Note",
         Action = "action": "Action",
         Status = "status": "Status changed",
@@ -206,7 +182,7 @@ coded!(
         Closed = "closed": "Closed",
         Informed = "informed": "Person concerned informed",
     }
-);
+}
 
 /// A concern as raised, checked. It is never changed afterwards.
 #[derive(Debug, Clone)]

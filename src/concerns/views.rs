@@ -3,13 +3,8 @@
 use askama::Template;
 
 use crate::error::FormErrors;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
-
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
 
 /// One's own concern, as a row of a list.
 pub struct OwnRowView {

@@ -7,82 +7,25 @@ use time::{Date, Month, OffsetDateTime};
 use crate::error::FormErrors;
 use crate::ids::{DeclarationId, PersonId};
 use crate::people::domain::Role;
-use crate::web::form::{self, TextKind};
+use crate::web::form::{self, coded, TextKind};
 
-/// How the contact is linked to the school.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Link {
-    ParentCarer,
-    OtherRelative,
-}
-
-impl Link {
-    pub const ALL: [Link; 2] = [Link::ParentCarer, Link::OtherRelative];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Link::ParentCarer => "parent_carer",
-            Link::OtherRelative => "other_relative",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Link::ParentCarer => "Parent or carer of a pupil",
-            Link::OtherRelative => "Another relative of a pupil",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == raw)
+coded! {
+    /// How the contact is linked to the school.
+    pub enum Link {
+        ParentCarer = "parent_carer": "Parent or carer of a pupil",
+        OtherRelative = "other_relative": "Another relative of a pupil",
     }
 }
 
-/// The nature of the contact.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Nature {
-    SocialCircle,
-    Relative,
-    Neighbour,
-    ClubOrFaith,
-    Online,
-    Other,
-}
-
-impl Nature {
-    pub const ALL: [Nature; 6] = [
-        Nature::SocialCircle,
-        Nature::Relative,
-        Nature::Neighbour,
-        Nature::ClubOrFaith,
-        Nature::Online,
-        Nature::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Nature::SocialCircle => "social_circle",
-            Nature::Relative => "relative",
-            Nature::Neighbour => "neighbour",
-            Nature::ClubOrFaith => "club_or_faith",
-            Nature::Online => "online",
-            Nature::Other => "other",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Nature::SocialCircle => "Same social circle",
-            Nature::Relative => "A relative of mine",
-            Nature::Neighbour => "Neighbour",
-            Nature::ClubOrFaith => "Club or faith group",
-            Nature::Online => "Online connection",
-            Nature::Other => "Other",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|n| n.as_str() == raw)
+coded! {
+    /// The nature of the contact.
+    pub enum Nature {
+        SocialCircle = "social_circle": "Same social circle",
+        Relative = "relative": "A relative of mine",
+        Neighbour = "neighbour": "Neighbour",
+        ClubOrFaith = "club_or_faith": "Club or faith group",
+        Online = "online": "Online connection",
+        Other = "other": "Other",
     }
 }
 
@@ -97,45 +40,17 @@ pub const PLATFORMS: [&str; 7] = [
     "Other",
 ];
 
-/// Where a declaration is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
-    AwaitingReview,
-    Returned,
-    Acknowledged,
-    Ended,
+coded! {
+    /// Where a declaration is in its life.
+    pub enum State {
+        AwaitingReview = "awaiting_review": "Awaiting review",
+        Returned = "returned": "More detail asked for",
+        Acknowledged = "acknowledged": "Acknowledged",
+        Ended = "ended": "Ended",
+    }
 }
 
 impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::AwaitingReview => "awaiting_review",
-            State::Returned => "returned",
-            State::Acknowledged => "acknowledged",
-            State::Ended => "ended",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        [
-            State::AwaitingReview,
-            State::Returned,
-            State::Acknowledged,
-            State::Ended,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == raw)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            State::AwaitingReview => "Awaiting review",
-            State::Returned => "More detail asked for",
-            State::Acknowledged => "Acknowledged",
-            State::Ended => "Ended",
-        }
-    }
-
     pub fn tag(self) -> &'static str {
         match self {
             State::AwaitingReview => "tag--blue",

@@ -11,11 +11,8 @@ use crate::error::{AppError, FormErrors};
 use crate::web::layout::PageContext;
 use crate::web::{format, urls};
 
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
+// Its handlers take `Choice` from here, with the pages.
+pub use crate::web::form::Choice;
 
 /// A declaration as a row of a list.
 pub struct DeclarationRowView {

@@ -9,98 +9,29 @@ use crate::accounts::domain::Grant;
 use crate::error::FormErrors;
 use crate::ids::{AccountId, ModerationId, PersonId};
 use crate::people::domain::Role;
-use crate::web::form::{self, TextKind};
+use crate::web::form::{self, coded, TextKind};
 
-/// What was done (Appendix 1 item 1; Appendix 2's last paragraph).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    FollowerBlocked,
-    CommentRemoved,
-    PostReported,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 3] = [
-        Kind::FollowerBlocked,
-        Kind::CommentRemoved,
-        Kind::PostReported,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::FollowerBlocked => "follower_blocked",
-            Kind::CommentRemoved => "comment_removed",
-            Kind::PostReported => "post_reported",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::FollowerBlocked => "A follower blocked",
-            Kind::CommentRemoved => "A comment removed",
-            Kind::PostReported => "A post reported to the platform",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+coded! {
+    /// What was done (Appendix 1 item 1; Appendix 2's last paragraph).
+    pub enum Kind {
+        FollowerBlocked = "follower_blocked": "A follower blocked",
+        CommentRemoved = "comment_removed": "A comment removed",
+        PostReported = "post_reported": "A post reported to the platform",
     }
 }
 
-/// Which of Appendix 2's guidelines for parents and community members was
-/// broken, or something else.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reason {
-    Advertising,
-    Offensive,
-    NegativeFeedback,
-    NamingNegatively,
-    FriendRequests,
-    PhotographsOfChildren,
-    IdentifyingChildren,
-    Other,
-}
-
-impl Reason {
-    pub const ALL: [Reason; 8] = [
-        Reason::Advertising,
-        Reason::Offensive,
-        Reason::NegativeFeedback,
-        Reason::NamingNegatively,
-        Reason::FriendRequests,
-        Reason::PhotographsOfChildren,
-        Reason::IdentifyingChildren,
-        Reason::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Advertising => "advertising",
-            Reason::Offensive => "offensive",
-            Reason::NegativeFeedback => "negative_feedback",
-            Reason::NamingNegatively => "naming_negatively",
-            Reason::FriendRequests => "friend_requests",
-            Reason::PhotographsOfChildren => "photographs_of_children",
-            Reason::IdentifyingChildren => "identifying_children",
-            Reason::Other => "other",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Reason::Advertising => "Advertising products or services",
-            Reason::Offensive => "Offensive content",
-            Reason::NegativeFeedback => "Negative feedback that should come to the school directly",
-            Reason::NamingNegatively => "Naming staff, parents or children in a negative light",
-            Reason::FriendRequests => "Friend requests to staff",
-            Reason::PhotographsOfChildren => "Photographs of children",
-            Reason::IdentifyingChildren => "Comments that identify children",
-            Reason::Other => "Other",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+coded! {
+    /// Which of Appendix 2's guidelines for parents and community members was
+    /// broken, or something else.
+    pub enum Reason {
+        Advertising = "advertising": "Advertising products or services",
+        Offensive = "offensive": "Offensive content",
+        NegativeFeedback = "negative_feedback": "Negative feedback that should come to the school directly",
+        NamingNegatively = "naming_negatively": "Naming staff, parents or children in a negative light",
+        FriendRequests = "friend_requests": "Friend requests to staff",
+        PhotographsOfChildren = "photographs_of_children": "Photographs of children",
+        IdentifyingChildren = "identifying_children": "Comments that identify children",
+        Other = "other": "Other",
     }
 }
 
@@ -322,10 +253,10 @@ mod tests {
                 "other"
             ]
         );
-        for kind in Kind::ALL {
+        for &kind in Kind::ALL {
             assert_eq!(Kind::parse(kind.as_str()), Some(kind));
         }
-        for reason in Reason::ALL {
+        for &reason in Reason::ALL {
             assert_eq!(Reason::parse(reason.as_str()), Some(reason));
         }
         assert_eq!(Kind::parse("deleted"), None);

@@ -9,12 +9,12 @@ use super::domain::{Entry, Filter, Kind, NewAction, Reason, NOTE_MAX};
 use super::service;
 use super::views::*;
 use crate::accounts::domain::Account;
-use crate::accounts::views::Choice;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::current::CurrentPerson;
 use crate::error::{AppError, FormErrors};
 use crate::ids::AccountId;
 use crate::state::AppState;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 use crate::web::{csv, form_status, format, render_with, see_other, urls};
 
@@ -96,28 +96,6 @@ fn entry_view(entry: &Entry, zone: &time_tz::Tz) -> EntryView {
     }
 }
 
-fn kind_choices(chosen: &str) -> Vec<Choice> {
-    Kind::ALL
-        .iter()
-        .map(|k| Choice {
-            value: k.as_str().into(),
-            label: k.label().into(),
-            selected: k.as_str() == chosen,
-        })
-        .collect()
-}
-
-fn reason_choices(chosen: &str) -> Vec<Choice> {
-    Reason::ALL
-        .iter()
-        .map(|r| Choice {
-            value: r.as_str().into(),
-            label: r.label().into(),
-            selected: r.as_str() == chosen,
-        })
-        .collect()
-}
-
 /// The page: the form (with `form`'s entries and `errors`) for those who may
 /// record, and the log as `query` filters it.
 async fn log_page(
@@ -148,15 +126,15 @@ async fn log_page(
             closed: !account.is_open(),
             may_record: access.record,
             account: account.handle,
-            kinds: kind_choices(&form.kind),
-            reasons: reason_choices(&form.reason),
+            kinds: Choice::options(Kind::ALL, &form.kind),
+            reasons: Choice::options(Reason::ALL, &form.reason),
             occurred_on: form.occurred_on,
             today: today.to_string(),
             note: form.note,
             note_max: NOTE_MAX,
             errors,
-            filter_kinds: kind_choices(&query.kind),
-            filter_reasons: reason_choices(&query.reason),
+            filter_kinds: Choice::options(Kind::ALL, &query.kind),
+            filter_reasons: Choice::options(Reason::ALL, &query.reason),
             csv_href: format!(
                 "{}{}",
                 urls::account_page(id, "moderation.csv"),

@@ -3,8 +3,8 @@
 
 use askama::Template;
 
-use crate::accounts::views::Choice;
 use crate::error::FormErrors;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 
 /// An entry of the log as a row of its table.

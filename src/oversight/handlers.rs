@@ -14,6 +14,7 @@ use crate::auth::current::CurrentPerson;
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::Role;
 use crate::state::AppState;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 use crate::web::{csv, form_status, format, render, render_with, see_other, urls};
 
@@ -154,11 +155,11 @@ pub async fn report_get(
     let mut terms = Vec::new();
     let mut choice = Term::containing(today);
     for _ in 0..6 {
-        terms.push(TermChoice {
-            value: choice.code(),
-            label: choice.label(),
-            selected: Some(choice) == term,
-        });
+        terms.push(Choice::of(
+            choice.code(),
+            choice.label(),
+            Some(choice) == term,
+        ));
         choice = choice.previous();
     }
     let csv_query = if term.is_some() {

@@ -4,6 +4,7 @@ use askama::Template;
 
 use super::report::Section;
 use crate::error::FormErrors;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 
 #[derive(Template)]
@@ -19,12 +20,6 @@ pub struct MePage {
     pub password_href: &'static str,
 }
 
-pub struct TermChoice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "oversight/report.html")]
 pub struct ReportPage {
@@ -33,7 +28,7 @@ pub struct ReportPage {
     pub title: String,
     pub period: String,
     pub generated: String,
-    pub terms: Vec<TermChoice>,
+    pub terms: Vec<Choice>,
     pub from: String,
     pub until: String,
     pub sections: Vec<Section>,

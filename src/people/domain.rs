@@ -4,42 +4,19 @@ use time::OffsetDateTime;
 
 use crate::error::FormErrors;
 use crate::ids::{AccountId, GrantId, PersonId};
-use crate::web::form::{self, TextKind};
+use crate::web::form::{self, coded, TextKind};
 
-/// A person has one role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Staff,
-    Slt,
-    Headteacher,
-    Chair,
+coded! {
+    /// A person has one role.
+    pub enum Role {
+        Staff = "staff": "Staff",
+        Slt = "slt": "Senior Leadership Team",
+        Headteacher = "headteacher": "Headteacher",
+        Chair = "chair": "Chair of governors",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Staff, Role::Slt, Role::Headteacher, Role::Chair];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Staff => "staff",
-            Role::Slt => "slt",
-            Role::Headteacher => "headteacher",
-            Role::Chair => "chair",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == raw)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Staff => "Staff",
-            Role::Slt => "Senior Leadership Team",
-            Role::Headteacher => "Headteacher",
-            Role::Chair => "Chair of governors",
-        }
-    }
-
     /// SLT and the head manage people (and, later, official accounts).
     pub fn manages_people(self) -> bool {
         matches!(self, Role::Slt | Role::Headteacher)

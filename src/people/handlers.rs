@@ -16,6 +16,7 @@ use crate::error::{AppError, FormErrors};
 use crate::ids::PersonId;
 use crate::people::actor::Actor;
 use crate::state::AppState;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 use crate::web::{render, render_with, see_other, urls};
 
@@ -253,14 +254,13 @@ fn successor_choices(
     people: &[super::domain::Person],
     me: PersonId,
     selected: Option<PersonId>,
-) -> Vec<SuccessorChoice> {
+) -> Vec<Choice> {
     people
         .iter()
         .filter(|p| p.active && p.id != me && p.role != Role::Headteacher)
-        .map(|p| SuccessorChoice {
-            value: p.id.to_string(),
-            label: format!("{} ({})", p.name, p.email),
-            selected: Some(p.id) == selected,
+        .map(|p| {
+            let label = format!("{} ({})", p.name, p.email);
+            Choice::of(p.id.to_string(), label, Some(p.id) == selected)
         })
         .collect()
 }

@@ -4,6 +4,7 @@ use askama::Template;
 
 use super::domain::{Person, Role};
 use crate::error::FormErrors;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 
 /// A person as a row or a record shows them.
@@ -51,19 +52,13 @@ pub struct PeopleListPage {
     pub people: Vec<PersonView>,
 }
 
-pub struct RoleChoice {
-    pub value: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "people/new.html")]
 pub struct PeopleNewPage {
     pub page: PageContext,
     pub name: String,
     pub email: String,
-    pub roles: Vec<RoleChoice>,
+    pub roles: Vec<Choice>,
     pub errors: FormErrors,
 }
 
@@ -85,28 +80,32 @@ pub struct PeopleShowPage {
     pub person: PersonView,
     pub role_url: String,
     pub deactivate_url: String,
-    pub roles: Vec<RoleChoice>,
+    pub roles: Vec<Choice>,
     pub may_change: bool,
 }
 
 /// The roles `giver` may give, with `current` selected.
-pub fn role_choices(giver: Role, current: Option<Role>) -> Vec<RoleChoice> {
-    Role::ALL
-        .into_iter()
+pub fn role_choices(giver: Role, current: Option<Role>) -> Vec<Choice> {
+    let roles: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
         .filter(|r| r.may_be_given_by(giver))
-        .map(|r| RoleChoice {
-            value: r.as_str(),
-            label: r.label(),
-            selected: Some(r) == current,
-        })
-        .collect()
+        .collect();
+    Choice::options(&roles, current.map_or("", Role::as_str))
 }
 
-/// Someone the chair may hand over to.
-pub struct SuccessorChoice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
+/// People to choose from, each shown with their role, with the one whose
+/// id is `selected` chosen.
+pub fn person_choices<'a>(
+    people: impl IntoIterator<Item = &'a Person>,
+    selected: &str,
+) -> Vec<Choice> {
+    Choice::from_pairs(
+        people
+            .into_iter()
+            .map(|p| (p.id.to_string(), format!("{} ({})", p.name, p.role.label()))),
+        selected,
+    )
 }
 
 /// The chair's handover page: who waits to accept, or the form to name
@@ -117,7 +116,7 @@ pub struct ChairHandoverPage {
     pub page: PageContext,
     /// The successor who has been sent a link, and until when it works.
     pub pending: Option<(String, String)>,
-    pub choices: Vec<SuccessorChoice>,
+    pub choices: Vec<Choice>,
     pub new_selected: bool,
     pub name: String,
     pub email: String,

@@ -1,8 +1,56 @@
-//! The form kit every register shares: text checks that collect each
-//! field's error (control characters, length), the body size every form
-//! needs, and what a body that could not be read becomes.
+//! The form kit every register shares: the choices of a select or a set
+//! of radios (`Choice`), coded enums (`coded!`, `Coded`), text checks that
+//! collect each field's error (control characters, length), the body size
+//! every form needs, and what a body that could not be read becomes. Ids
+//! come from the path as typed values (`web::Path<AccountId>`): see `ids`.
 
 use crate::error::{AppError, FormErrors};
+pub(crate) use crate::web::coded::coded;
+pub use crate::web::coded::Coded;
+
+/// One option of a select, a set of radios or of checkboxes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn of(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+            selected,
+        }
+    }
+
+    /// Every value of a coded enum (or those given), with the one whose
+    /// code is `selected` chosen.
+    pub fn options<C: Coded>(values: &[C], selected: &str) -> Vec<Self> {
+        values
+            .iter()
+            .map(|v| Self::of(v.as_str(), v.label(), v.as_str() == selected))
+            .collect()
+    }
+
+    /// Options from `(value, label)` pairs, with the one whose value is
+    /// `selected` chosen.
+    pub fn from_pairs<V, L>(pairs: impl IntoIterator<Item = (V, L)>, selected: &str) -> Vec<Self>
+    where
+        V: Into<String>,
+        L: Into<String>,
+    {
+        pairs
+            .into_iter()
+            .map(|(value, label)| {
+                let value = value.into();
+                let chosen = value == selected;
+                Self::of(value, label, chosen)
+            })
+            .collect()
+    }
+}
 
 /// What a text field may hold besides printable characters.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

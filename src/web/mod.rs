@@ -1,6 +1,7 @@
 //! The web layer shared by every register: the page layout, URLs, security
 //! headers, error pages, static files and health checks.
 
+pub mod coded;
 pub mod csv;
 pub mod errors;
 pub mod form;

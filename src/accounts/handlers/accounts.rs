@@ -17,7 +17,9 @@ use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, PersonId};
 use crate::people::domain::{Person, Role};
+use crate::people::views::person_choices;
 use crate::state::AppState;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 use crate::web::{form_status, format, render, render_with, see_other, urls};
 
@@ -119,14 +121,7 @@ pub async fn show_get(
         manages,
         is_open: account.is_open(),
         custodians,
-        custodian_choices: seniors
-            .iter()
-            .map(|p| Choice {
-                value: p.id.to_string(),
-                label: format!("{} ({})", p.name, p.role.label()),
-                selected: false,
-            })
-            .collect(),
+        custodian_choices: person_choices(seniors, ""),
         add_custodian_url: urls::account_page(id, "custodians"),
         grants: visible
             .iter()
@@ -194,26 +189,18 @@ async fn account_form(
             } else {
                 urls::ACCOUNTS_NEW
             },
-            platforms: Platform::ALL
-                .iter()
-                .map(|p| Choice {
-                    value: p.as_str().into(),
-                    label: p.label().into(),
-                    selected: p.as_str() == form.platform,
-                })
-                .collect(),
-            openers: openers
-                .iter()
-                .map(|p| Choice {
-                    value: p.id.to_string(),
-                    label: if p.active {
+            platforms: Choice::options(Platform::ALL, &form.platform),
+            openers: Choice::from_pairs(
+                openers.iter().map(|p| {
+                    let name = if p.active {
                         p.name.clone()
                     } else {
                         format!("{} (has left)", p.name)
-                    },
-                    selected: p.id.to_string() == form.opened_by,
-                })
-                .collect(),
+                    };
+                    (p.id.to_string(), name)
+                }),
+                &form.opened_by,
+            ),
             handle: form.handle,
             profile_url: form.profile_url,
             purpose: form.purpose,

@@ -15,7 +15,9 @@ use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, GrantId};
 use crate::people::domain::{Person, Role};
+use crate::people::views::person_choices;
 use crate::state::AppState;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 use crate::web::{form_status, format, render_with, see_other, urls};
 
@@ -54,22 +56,8 @@ async fn grant_form(
             account: account.handle,
             action: urls::account_page(id, "grants/new"),
             back: urls::account(id),
-            grantees: grantees
-                .iter()
-                .map(|p| Choice {
-                    value: p.id.to_string(),
-                    label: format!("{} ({})", p.name, p.role.label()),
-                    selected: p.id.to_string() == form.grantee,
-                })
-                .collect(),
-            aims: Aim::ALL
-                .iter()
-                .map(|a| Choice {
-                    value: a.as_str().into(),
-                    label: a.label().into(),
-                    selected: a.as_str() == form.aim,
-                })
-                .collect(),
+            grantees: person_choices(grantees, &form.grantee),
+            aims: Choice::options(Aim::ALL, &form.aim),
             purpose: form.purpose,
             ends_on: form.ends_on,
             errors,

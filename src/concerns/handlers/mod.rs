@@ -23,7 +23,6 @@ use serde::Deserialize;
 
 use super::domain::{About, Reviewer};
 use super::service::{Concern, NOT_REVIEWER};
-use super::views::Choice;
 use crate::auth::current::CurrentPerson;
 use crate::error::AppError;
 use crate::ids::ConcernId;
@@ -67,21 +66,6 @@ pub(super) fn about_text(
         ),
         other => other.label().to_owned(),
     }
-}
-
-pub(super) fn choices<T: Copy>(
-    all: &[T],
-    value: impl Fn(T) -> &'static str,
-    label: impl Fn(T) -> &'static str,
-    selected: &str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|&v| Choice {
-            value: value(v).into(),
-            label: label(v).into(),
-            selected: value(v) == selected,
-        })
-        .collect()
 }
 
 /// What the reviewer typed into the forms of a concern's page.

@@ -4,7 +4,6 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 
-use super::*;
 use crate::auth::csrf::{self};
 use crate::auth::current::CurrentPerson;
 use crate::concerns::domain::{About, NewConcern, RaiseInput, Reviewer, MAX_EVIDENCE_FILES};
@@ -12,7 +11,9 @@ use crate::concerns::service::{self};
 use crate::concerns::upload;
 use crate::concerns::views::*;
 use crate::error::{AppError, FormErrors};
+use crate::people::views::person_choices;
 use crate::state::AppState;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 use crate::web::{form_status, format, render_with, see_other, urls};
 
@@ -31,25 +32,17 @@ async fn form_page(
             page,
             action: urls::CONCERNS,
             back: urls::CONCERNS,
-            abouts: choices(About::ALL, About::as_str, About::label, &typed.about),
-            people: people
-                .iter()
-                .filter(|p| p.active)
-                .map(|p| Choice {
-                    value: p.id.to_string(),
-                    label: format!("{} ({})", p.name, p.role.label()),
-                    selected: p.id.to_string() == typed.about_person,
-                })
-                .collect(),
-            accounts: accounts
-                .iter()
-                .filter(|a| a.closed_at.is_none())
-                .map(|a| Choice {
-                    value: a.id.to_string(),
-                    label: format!("{} {}", a.platform.label(), a.handle),
-                    selected: a.id.to_string() == typed.about_account,
-                })
-                .collect(),
+            abouts: Choice::options(About::ALL, &typed.about),
+            people: person_choices(people.iter().filter(|p| p.active), &typed.about_person),
+            accounts: Choice::from_pairs(
+                accounts.iter().filter(|a| a.closed_at.is_none()).map(|a| {
+                    (
+                        a.id.to_string(),
+                        format!("{} {}", a.platform.label(), a.handle),
+                    )
+                }),
+                &typed.about_account,
+            ),
             about_detail: typed.about_detail,
             implicates_chair: typed.implicates_chair,
             happened_on: typed.happened_on,

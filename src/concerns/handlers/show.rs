@@ -13,6 +13,7 @@ use crate::concerns::views::*;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{ConcernId, EvidenceId};
 use crate::state::AppState;
+use crate::web::form::Choice;
 use crate::web::layout::PageContext;
 use crate::web::{format, render_with, urls};
 
@@ -92,25 +93,10 @@ pub(super) async fn show(
             classify_action: urls::concern_page(c.id, "classification"),
             close_action: urls::concern_page(c.id, "close"),
             informed_action: urls::concern_page(c.id, "informed"),
-            action_kinds: choices(
-                ActionKind::ALL,
-                ActionKind::as_str,
-                ActionKind::label,
-                &typed.action_kind,
-            ),
-            statuses: choices(
-                &[Status::Open, Status::UnderReview],
-                Status::as_str,
-                Status::label,
-                &typed.status_to,
-            ),
-            classifications: choices(
-                Classification::ALL,
-                Classification::as_str,
-                Classification::label,
-                &typed.classification,
-            ),
-            outcomes: choices(outcomes, Outcome::as_str, Outcome::label, &typed.outcome),
+            action_kinds: Choice::options(ActionKind::ALL, &typed.action_kind),
+            statuses: Choice::options(&[Status::Open, Status::UnderReview], &typed.status_to),
+            classifications: Choice::options(Classification::ALL, &typed.classification),
+            outcomes: Choice::options(outcomes, &typed.outcome),
             note_text: typed.note_text.clone(),
             action_on: typed.action_on.clone(),
             action_reference: typed.action_reference.clone(),

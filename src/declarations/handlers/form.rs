@@ -100,35 +100,17 @@ fn form_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let platforms = input.platforms();
-    let choices = |all: &[(&'static str, &'static str)], field: &str| -> Vec<Choice> {
-        all.iter()
-            .map(|(value, label)| Choice {
-                value: (*value).into(),
-                label: (*label).into(),
-                selected: *value == input.get(field),
-            })
-            .collect()
-    };
-    let links: Vec<_> = Link::ALL.iter().map(|l| (l.as_str(), l.label())).collect();
-    let natures: Vec<_> = Nature::ALL
-        .iter()
-        .map(|n| (n.as_str(), n.label()))
-        .collect();
     render_with(
         form_status(&errors),
         DeclarationFormPage {
             heading: target.heading,
             action: target.action,
             back: target.back,
-            links: choices(&links, "link"),
-            natures: choices(&natures, "nature"),
+            links: Choice::options(Link::ALL, input.get("link")),
+            natures: Choice::options(Nature::ALL, input.get("nature")),
             platforms: PLATFORMS
                 .iter()
-                .map(|p| Choice {
-                    value: (*p).into(),
-                    label: (*p).into(),
-                    selected: platforms.iter().any(|c| c == p),
-                })
+                .map(|p| Choice::of(*p, *p, platforms.iter().any(|c| c == p)))
                 .collect(),
             in_person: input.get("in_person") == "yes",
             contact_name: input.get("contact_name").to_owned(),

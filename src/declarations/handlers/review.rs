@@ -61,22 +61,11 @@ pub async fn review_list_get(
         },
         queue,
         current,
-        classes: classes
-            .into_iter()
-            .map(|c| Choice {
-                selected: c == query.class,
-                label: c.clone(),
-                value: c,
-            })
-            .collect(),
-        people: declarants
-            .into_iter()
-            .map(|(n, id)| Choice {
-                selected: id == query.person,
-                label: n,
-                value: id,
-            })
-            .collect(),
+        classes: Choice::from_pairs(classes.into_iter().map(|c| (c.clone(), c)), &query.class),
+        people: Choice::from_pairs(
+            declarants.into_iter().map(|(name, id)| (id, name)),
+            &query.person,
+        ),
         school_year: domain::school_year_label(service::current_school_year(&me.state.ctx())),
         confirmed: count(Answer::Confirmed),
         due: count(Answer::Due),
