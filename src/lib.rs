@@ -14,6 +14,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod campaign;
 pub mod cli;
 pub mod clock;
 pub mod concerns;

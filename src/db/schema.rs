@@ -266,16 +266,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    reconfirmation_requests (person_id, school_year) {
-        person_id -> Text,
-        school_year -> Integer,
-        asked_at -> Timestamp,
-        first_reminder_at -> Nullable<Timestamp>,
-        second_reminder_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
     concerns (id) {
         id -> Text,
         number -> BigInt,
@@ -365,8 +355,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    policy_requests (version_id, person_id) {
-        version_id -> Text,
+    campaign_requests (campaign, person_id) {
+        campaign -> Text,
         person_id -> Text,
         asked_at -> Timestamp,
         first_reminder_at -> Nullable<Timestamp>,
@@ -404,7 +394,6 @@ diesel::table! {
 
 diesel::joinable!(declaration_versions -> declarations (declaration_id));
 diesel::joinable!(policy_acknowledgements -> policy_versions (version_id));
-diesel::joinable!(policy_requests -> policy_versions (version_id));
 diesel::joinable!(moderation_actions -> accounts (account_id));
 diesel::joinable!(concern_cases -> concerns (concern_id));
 diesel::joinable!(concern_evidence -> concerns (concern_id));
@@ -417,7 +406,7 @@ diesel::joinable!(access_reviews -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     policy_versions,
     policy_acknowledgements,
-    policy_requests,
+    campaign_requests,
     moderation_actions,
     digests,
     digest_opt_outs,
@@ -429,7 +418,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     declarations,
     declaration_versions,
     reconfirmations,
-    reconfirmation_requests,
     accounts,
     account_custodians,
     grants,

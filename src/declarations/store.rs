@@ -1,14 +1,13 @@
-//! Queries on declarations and reconfirmations. No HTTP here.
+//! Queries on declarations and reconfirmations (the asks and reminders
+//! are `crate::campaign`'s). No HTTP here.
 
 use diesel::prelude::*;
 use time::{Date, PrimitiveDateTime};
 
 use super::domain::{Declaration, Details, Link, Nature, State};
 use crate::clock::from_row;
-use crate::db::schema::{
-    declaration_versions, declarations, reconfirmation_requests, reconfirmations,
-};
-use crate::db::{try_insert, DbConnection};
+use crate::db::schema::{declaration_versions, declarations, reconfirmations};
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::{DeclarationId, PersonId};
 use crate::people::domain::Role;
@@ -342,65 +341,4 @@ pub fn list_declarants(conn: &mut DbConnection) -> Result<Vec<String>, AppError>
         .select(declarations::declarant_id)
         .distinct()
         .load(conn)?)
-}
-
-#[derive(Queryable, Debug, Clone)]
-pub struct RequestRow {
-    pub person_id: String,
-    pub asked_at: PrimitiveDateTime,
-    pub first_reminder_at: Option<PrimitiveDateTime>,
-    pub second_reminder_at: Option<PrimitiveDateTime>,
-}
-
-pub fn list_requests(conn: &mut DbConnection, year: i32) -> Result<Vec<RequestRow>, AppError> {
-    Ok(reconfirmation_requests::table
-        .filter(reconfirmation_requests::school_year.eq(year))
-        .select((
-            reconfirmation_requests::person_id,
-            reconfirmation_requests::asked_at,
-            reconfirmation_requests::first_reminder_at,
-            reconfirmation_requests::second_reminder_at,
-        ))
-        .load(conn)?)
-}
-
-/// Records the first ask; `false` if someone (another instance) already did.
-pub fn insert_request(
-    conn: &mut DbConnection,
-    person: PersonId,
-    year: i32,
-    at: PrimitiveDateTime,
-) -> Result<bool, AppError> {
-    Ok(try_insert(conn, |conn| {
-        diesel::insert_into(reconfirmation_requests::table)
-            .values((
-                reconfirmation_requests::person_id.eq(person.to_string()),
-                reconfirmation_requests::school_year.eq(year),
-                reconfirmation_requests::asked_at.eq(at),
-            ))
-            .execute(conn)
-    })?)
-}
-
-/// Marks a reminder sent; `false` if it already was.
-pub fn mark_reminder(
-    conn: &mut DbConnection,
-    person: PersonId,
-    year: i32,
-    second: bool,
-    at: PrimitiveDateTime,
-) -> Result<bool, AppError> {
-    let target = reconfirmation_requests::table
-        .filter(reconfirmation_requests::person_id.eq(person.to_string()))
-        .filter(reconfirmation_requests::school_year.eq(year));
-    let updated = if second {
-        diesel::update(target.filter(reconfirmation_requests::second_reminder_at.is_null()))
-            .set(reconfirmation_requests::second_reminder_at.eq(Some(at)))
-            .execute(conn)?
-    } else {
-        diesel::update(target.filter(reconfirmation_requests::first_reminder_at.is_null()))
-            .set(reconfirmation_requests::first_reminder_at.eq(Some(at)))
-            .execute(conn)?
-    };
-    Ok(updated == 1)
 }

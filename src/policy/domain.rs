@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use crate::error::FormErrors;
 use crate::people::domain::{Person, Role};
@@ -165,17 +165,6 @@ pub fn is_asked(person: &Person) -> bool {
     person.active && person.role != Role::Chair
 }
 
-/// Which email is due to someone who has not yet acknowledged the current
-/// version: the ask (0), the reminder after a week (1) or after two (2).
-/// `asked` is `None` when they have not been asked.
-pub fn request_due(asked: Option<(OffsetDateTime, bool, bool)>, now: OffsetDateTime) -> Option<u8> {
-    crate::mail::reminders::due(
-        asked,
-        now,
-        [time::Duration::weeks(1), time::Duration::weeks(2)],
-    )
-}
-
 /// "92%": the share that acknowledged, rounded down so that 100% means
 /// everyone; `None` when nobody is asked.
 pub fn percentage(acknowledged: i64, asked: i64) -> Option<i64> {
@@ -252,38 +241,6 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(">click</a>"), "the words stay: {html}");
-    }
-
-    #[test]
-    fn asks_then_reminds_after_one_and_two_weeks_then_stops() {
-        let asked = datetime!(2026-11-24 08:00 UTC);
-        let day = time::Duration::days(1);
-        assert_eq!(request_due(None, asked), Some(0));
-        assert_eq!(
-            request_due(Some((asked, false, false)), asked + 6 * day),
-            None
-        );
-        assert_eq!(
-            request_due(Some((asked, false, false)), asked + 7 * day),
-            Some(1)
-        );
-        assert_eq!(
-            request_due(Some((asked, true, false)), asked + 13 * day),
-            None
-        );
-        assert_eq!(
-            request_due(Some((asked, true, false)), asked + 14 * day),
-            Some(2)
-        );
-        assert_eq!(
-            request_due(Some((asked, true, true)), asked + 60 * day),
-            None
-        );
-        // A server down for three weeks sends the first reminder, then the second.
-        assert_eq!(
-            request_due(Some((asked, false, false)), asked + 21 * day),
-            Some(1)
-        );
     }
 
     #[test]

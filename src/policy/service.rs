@@ -1,19 +1,17 @@
 //! Changes to the policy register: each one transaction with its audit
 //! event and its emails.
 
-use std::collections::{HashMap, HashSet};
-
 use super::domain::{self, NewVersion};
 use super::emails;
 use super::store;
-pub use super::store::{RequestRow, VersionListRow, VersionRow};
+pub use super::store::{VersionListRow, VersionRow};
 use crate::audit::{self, Action, Actor, NewEvent, Subject};
 use crate::auth::current::CurrentPerson;
-use crate::clock::from_row;
+pub use crate::campaign::RequestRow;
+use crate::campaign::{self, Campaign};
 use crate::db::{dialect, DbConnection};
 use crate::error::AppError;
 use crate::ids::{PersonId, PolicyVersionId};
-use crate::mail::{self, Recipient};
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
 use crate::state::Ctx;
@@ -129,102 +127,41 @@ pub fn acknowledge(
     })
 }
 
+/// The campaign that asks everyone to acknowledge one version.
+fn campaign_key(version_id: &str) -> String {
+    format!("policy:{version_id}")
+}
+
 /// Asks everyone who has not yet been asked to acknowledge the current
 /// version, and reminds those who have not answered after 1 and 2 weeks;
 /// each person in their own transaction. Safe on several instances. Runs
 /// every minute: with no policy published it costs one query.
 pub fn send_requests(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppError> {
-    let Some((version_id, number)) = store::find_current_ref(conn)? else {
+    let Some(version) = store::current_version(conn)? else {
         return Ok(0);
     };
-    let now = ctx.clock.now();
-    let acknowledged: HashSet<String> = store::list_acknowledgements(conn, &version_id)?
-        .into_iter()
-        .map(|(person, _)| person)
-        .collect();
-    let requests: HashMap<String, store::RequestRow> = store::list_requests(conn, &version_id)?
-        .into_iter()
-        .map(|r| (r.person_id.clone(), r))
-        .collect();
-    let mut due = Vec::new();
-    for person in people_store::list_people(conn)? {
-        if !domain::is_asked(&person) || acknowledged.contains(&person.id.to_string()) {
-            continue;
-        }
-        let asked = requests.get(&person.id.to_string()).map(|r| {
-            (
-                from_row(r.asked_at),
-                r.first_reminder_at.is_some(),
-                r.second_reminder_at.is_some(),
-            )
-        });
-        if let Some(reminder) = domain::request_due(asked, now) {
-            due.push((person, reminder));
-        }
-    }
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let Some(version) = store::find_version(conn, number)? else {
-        return Ok(0);
-    };
+    let number = version.number;
     let effective = format::calendar_date(version.effective_on);
     let link = ctx.settings.link(&urls::policy_version(number));
-    let mut sent = 0;
-    for (person, reminder) in due {
-        let done = dialect::write(conn, |conn| {
-            // Checked again under the write lock: they may have confirmed,
-            // or another instance asked, since the lists above were read.
-            if store::has_acknowledged(conn, &version_id, person.id)? {
-                return Ok(false);
-            }
-            let at = ctx.clock.now_row();
-            let fresh = match reminder {
-                0 => store::insert_request(conn, &version_id, person.id, at)?,
-                n => store::mark_reminder(conn, &version_id, person.id, n == 2, at)?,
-            };
-            if !fresh {
-                return Ok(false);
-            }
-            mail::enqueue(
-                conn,
-                ctx.clock.as_ref(),
-                &ctx.settings,
-                emails::asked(
-                    Recipient::new(&person.name, &person.email),
-                    number,
-                    &effective,
-                    reminder,
-                    link.clone(),
-                ),
-            )?;
-            audit::append(
-                conn,
-                ctx.clock.as_ref(),
-                NewEvent::new(
-                    Actor::System,
-                    Action::PolicyRequested,
-                    Subject::person(person.id),
-                    match reminder {
-                        0 => format!(
-                            "{} was asked to read version {number} of the Social Networking \
-                             Policy",
-                            person.name
-                        ),
-                        _ => format!(
-                            "{} was reminded to read version {number} of the Social Networking \
-                             Policy",
-                            person.name
-                        ),
-                    },
-                )
-                .with_data(serde_json::json!({ "version": number, "reminder": reminder })),
-            )?;
-            Ok(true)
-        })?;
-        sent += usize::from(done);
-    }
-    Ok(sent)
+    let people: Vec<Person> = people_store::list_people(conn)?
+        .into_iter()
+        .filter(domain::is_asked)
+        .collect();
+    let campaign = Campaign {
+        key: campaign_key(&version.id),
+        reminders: [time::Duration::weeks(1), time::Duration::weeks(2)],
+        answered: &|conn| {
+            Ok(store::list_acknowledgements(conn, &version.id)?
+                .into_iter()
+                .map(|(person, _)| person)
+                .collect())
+        },
+        email: &|to, reminder| emails::asked(to, number, &effective, reminder, link.clone()),
+        action: Action::PolicyRequested,
+        task: format!("read version {number} of the Social Networking Policy"),
+        data: serde_json::json!({ "version": number }),
+    };
+    campaign::run(conn, ctx, &people, &campaign)
 }
 
 /// A version of the policy as one person reads it.
@@ -301,7 +238,7 @@ pub fn read_acknowledgements(
     let version = store::find_version(conn, number)?.ok_or(AppError::NotFound)?;
     let current = store::find_current_ref(conn)?.map(|(_, n)| n);
     let acknowledgements = store::list_acknowledgements(conn, &version.id)?;
-    let requests = store::list_requests(conn, &version.id)?;
+    let requests = campaign::list_requests(conn, &campaign_key(&version.id))?;
     let counts = store::acknowledgement_counts(conn, &version.id)?;
     let people = people_store::list_people(conn)?;
     Ok(Acknowledgements {

@@ -1,9 +1,10 @@
-//! Queries on policy versions, acknowledgements and requests. No HTTP here.
+//! Queries on policy versions and acknowledgements (the asks and
+//! reminders are `crate::campaign`'s). No HTTP here.
 
 use diesel::prelude::*;
 use time::{Date, PrimitiveDateTime};
 
-use crate::db::schema::{people, policy_acknowledgements, policy_requests, policy_versions};
+use crate::db::schema::{people, policy_acknowledgements, policy_versions};
 use crate::db::{try_insert, DbConnection};
 use crate::error::AppError;
 use crate::ids::PersonId;
@@ -42,8 +43,7 @@ pub fn current_version(conn: &mut DbConnection) -> Result<Option<VersionRow>, Ap
         .optional()?)
 }
 
-/// The current version's id and number, without its text (for the job
-/// that runs every minute).
+/// The current version's id and number, without its text.
 pub fn find_current_ref(conn: &mut DbConnection) -> Result<Option<(String, i32)>, AppError> {
     Ok(policy_versions::table
         .order(policy_versions::number.desc())
@@ -163,69 +163,4 @@ pub fn acknowledgement_counts(
         .count()
         .get_result(conn)?;
     Ok((acknowledged, asked))
-}
-
-/// Who was asked to acknowledge a version, and when reminded.
-#[derive(Queryable, Debug, Clone)]
-pub struct RequestRow {
-    pub person_id: String,
-    pub asked_at: PrimitiveDateTime,
-    pub first_reminder_at: Option<PrimitiveDateTime>,
-    pub second_reminder_at: Option<PrimitiveDateTime>,
-}
-
-pub fn list_requests(
-    conn: &mut DbConnection,
-    version_id: &str,
-) -> Result<Vec<RequestRow>, AppError> {
-    Ok(policy_requests::table
-        .filter(policy_requests::version_id.eq(version_id))
-        .select((
-            policy_requests::person_id,
-            policy_requests::asked_at,
-            policy_requests::first_reminder_at,
-            policy_requests::second_reminder_at,
-        ))
-        .load(conn)?)
-}
-
-/// Records the first ask; `false` if someone (another instance) already did.
-pub fn insert_request(
-    conn: &mut DbConnection,
-    version_id: &str,
-    person: PersonId,
-    at: PrimitiveDateTime,
-) -> Result<bool, AppError> {
-    Ok(try_insert(conn, |conn| {
-        diesel::insert_into(policy_requests::table)
-            .values((
-                policy_requests::version_id.eq(version_id),
-                policy_requests::person_id.eq(person.to_string()),
-                policy_requests::asked_at.eq(at),
-            ))
-            .execute(conn)
-    })?)
-}
-
-/// Marks a reminder sent; `false` if it already was.
-pub fn mark_reminder(
-    conn: &mut DbConnection,
-    version_id: &str,
-    person: PersonId,
-    second: bool,
-    at: PrimitiveDateTime,
-) -> Result<bool, AppError> {
-    let target = policy_requests::table
-        .filter(policy_requests::version_id.eq(version_id))
-        .filter(policy_requests::person_id.eq(person.to_string()));
-    let updated = if second {
-        diesel::update(target.filter(policy_requests::second_reminder_at.is_null()))
-            .set(policy_requests::second_reminder_at.eq(Some(at)))
-            .execute(conn)?
-    } else {
-        diesel::update(target.filter(policy_requests::first_reminder_at.is_null()))
-            .set(policy_requests::first_reminder_at.eq(Some(at)))
-            .execute(conn)?
-    };
-    Ok(updated == 1)
 }

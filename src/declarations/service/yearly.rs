@@ -6,17 +6,16 @@ use std::collections::HashSet;
 use super::access::declarant_role;
 use super::changes::tell_reviewers;
 use crate::audit::{Action, NewEvent, Subject};
+use crate::campaign::{self, Campaign};
 use crate::db::DbConnection;
 use crate::declarations::domain::{self, reviewer_role_for, State};
 use crate::declarations::emails;
 use crate::declarations::store;
 use crate::error::AppError;
-use crate::mail::Recipient;
-use crate::people::actor::Actor;
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
 use crate::state::Ctx;
-use crate::tx::{self, Tx};
+use crate::tx::Tx;
 use crate::web::urls;
 
 /// The school year today is in.
@@ -85,59 +84,21 @@ fn asked(person: &Person) -> bool {
 pub fn send_reconfirmation_requests(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppError> {
     let year = current_school_year(ctx);
     let label = domain::school_year_label(year);
-    let now = ctx.clock.now();
-    let answered: HashSet<String> = store::list_answered(conn, year)?.into_iter().collect();
-    let requests = store::list_requests(conn, year)?;
-    let people = people_store::list_people(conn)?;
-    let mut sent = 0;
-    for person in people
-        .iter()
-        .filter(|p| asked(p) && !answered.contains(&p.id.to_string()))
-    {
-        let request = requests
-            .iter()
-            .find(|r| r.person_id == person.id.to_string());
-        let asked = request.map(|r| {
-            (
-                crate::clock::from_row(r.asked_at),
-                r.first_reminder_at.is_some(),
-                r.second_reminder_at.is_some(),
-            )
-        });
-        let reminders = [time::Duration::weeks(2), time::Duration::weeks(4)];
-        let Some(reminder) = crate::mail::reminders::due(asked, now, reminders) else {
-            continue;
-        };
-        let done = tx::write(conn, ctx, &Actor::System, |tx| {
-            let at = tx.now_row();
-            let fresh = match reminder {
-                0 => store::insert_request(tx.conn, person.id, year, at)?,
-                n => store::mark_reminder(tx.conn, person.id, year, n == 2, at)?,
-            };
-            if !fresh {
-                return Ok(false);
-            }
-            let link = tx.ctx.settings.link(urls::DECLARATIONS);
-            let to = Recipient::new(&person.name, &person.email);
-            tx.send(emails::reconfirm(to, &label, reminder, link))?;
-            let verb = if reminder == 0 { "asked" } else { "reminded" };
-            tx.record(
-                NewEvent::new(
-                    tx.actor.recorded(),
-                    Action::ReconfirmationRequested,
-                    Subject::person(person.id),
-                    format!(
-                        "{} was {verb} to reconfirm their declarations for {label}",
-                        person.name
-                    ),
-                )
-                .with_data(serde_json::json!({ "school_year": year, "reminder": reminder })),
-            )?;
-            Ok(true)
-        })?;
-        sent += usize::from(done);
-    }
-    Ok(sent)
+    let link = ctx.settings.link(urls::DECLARATIONS);
+    let people: Vec<Person> = people_store::list_people(conn)?
+        .into_iter()
+        .filter(asked)
+        .collect();
+    let campaign = Campaign {
+        key: format!("reconfirm:{year}"),
+        reminders: [time::Duration::weeks(2), time::Duration::weeks(4)],
+        answered: &|conn| store::list_answered(conn, year),
+        email: &|to, reminder| emails::reconfirm(to, &label, reminder, link.clone()),
+        action: Action::ReconfirmationRequested,
+        task: format!("reconfirm their declarations for {label}"),
+        data: serde_json::json!({ "school_year": year }),
+    };
+    campaign::run(conn, ctx, &people, &campaign)
 }
 
 /// The reconfirmation status of one person this year.
