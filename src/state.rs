@@ -24,6 +24,10 @@ pub struct Ctx {
     pub hooks: Hooks,
 }
 
+/// Ends a person's live grants: (who acts, whose, leaving, why) -> how many.
+pub type EndGrants =
+    fn(&mut DbConnection, &Ctx, Actor, PersonId, bool, &str) -> Result<usize, AppError>;
+
 /// What registers above `people` do when a person's access changes, and
 /// what they show on a person's page. `startup` fills it in, so that
 /// `people` (a core module) never names a register, and a `Ctx` cannot be
@@ -33,8 +37,7 @@ pub struct Hooks {
     /// Ends a person's live grants of official accounts' logins; `leaving`
     /// when they left the school, else their role no longer allows them.
     /// Returns how many it ended.
-    pub end_grants:
-        fn(&mut DbConnection, &Ctx, Actor, PersonId, bool, &str) -> Result<usize, AppError>,
+    pub end_grants: EndGrants,
     /// Takes custody of official accounts away from a person; returns how many.
     pub end_custody: fn(&mut DbConnection, &Ctx, Actor, PersonId, &str) -> Result<usize, AppError>,
     /// Every official account's login a person was given, newest first.
