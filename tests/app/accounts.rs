@@ -189,11 +189,11 @@ async fn who_may_be_given_access_is_enforced() {
     let leaver = app.add_person("Ben Morris", Role::Staff);
     {
         let mut conn = app.db.conn().unwrap();
-        custodian::people::service::deactivate(
+        custodian::tx::write(
             &mut conn,
             &app.ctx(),
             &custodian::people::actor::Actor::CommandLine,
-            leaver.id,
+            |tx| custodian::people::service::deactivate(tx, leaver.id),
         )
         .unwrap();
     }

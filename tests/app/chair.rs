@@ -491,13 +491,9 @@ async fn a_member_of_staff_made_chair_loses_their_access_and_a_custodian_made_st
     // The operator makes Nia chair from the command line.
     {
         let mut conn = app.db.conn().unwrap();
-        service::change_role(
-            &mut conn,
-            &app.ctx(),
-            &Actor::CommandLine,
-            nia.id,
-            Role::Chair,
-        )
+        custodian::tx::write(&mut conn, &app.ctx(), &Actor::CommandLine, |tx| {
+            service::change_role(tx, nia.id, Ok(Role::Chair))
+        })
         .unwrap();
     }
     let (_, record) = app.page(&format!("/people/{}", nia.id)).await;

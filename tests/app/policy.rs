@@ -93,11 +93,11 @@ async fn publishing_asks_everyone_who_works_here_once_but_not_governors_or_leave
     let leaver = app.add_person("Ben Morris", Role::Staff);
     {
         let mut conn = app.db.conn().unwrap();
-        custodian::people::service::deactivate(
+        custodian::tx::write(
             &mut conn,
             &app.ctx(),
             &custodian::people::actor::Actor::CommandLine,
-            leaver.id,
+            |tx| custodian::people::service::deactivate(tx, leaver.id),
         )
         .unwrap();
     }

@@ -239,9 +239,10 @@ impl TestApp {
         );
         let new = NewPerson::parse(name, &email, role.as_str()).expect("valid person");
         let mut conn = self.db.conn().expect("connection");
-        let added = service::add(&mut conn, &self.ctx(), &Actor::CommandLine, new, Some(hash))
-            .expect("add person")
-            .expect("not refused");
+        let added = custodian::tx::write(&mut conn, &self.ctx(), &Actor::CommandLine, |tx| {
+            service::add(tx, Ok(new), Some(hash))
+        })
+        .expect("add person");
         TestPerson {
             id: added.person.id,
             name: added.person.name,
