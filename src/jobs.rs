@@ -82,6 +82,7 @@ mod tests {
     use crate::clock::ManualClock;
     use crate::config::Settings;
     use crate::db::DatabaseUrl;
+    use crate::state::Hooks;
 
     fn two(_: &mut DbConnection, _: &Ctx) -> Result<usize, AppError> {
         Ok(2)
@@ -108,6 +109,12 @@ mod tests {
         let ctx = Ctx {
             settings: Arc::new(Settings::from_vars(&HashMap::new()).expect("settings")),
             clock: Arc::new(ManualClock::new(time::OffsetDateTime::UNIX_EPOCH)),
+            // No register here: these jobs touch no one's access.
+            hooks: Hooks {
+                end_grants: |_, _, _, _, _, _| Ok(0),
+                end_custody: |_, _, _, _, _| Ok(0),
+                held_access: |_, _| Ok(Vec::new()),
+            },
         };
         let jobs = [
             Job {
