@@ -319,7 +319,7 @@ async fn a_grant_ends_by_itself_after_its_end_date() {
 
     // Still live through the end date.
     app.clock.advance(time::Duration::hours(30));
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.run_scheduled_work().await;
     assert!(!app.audit_actions().contains(&"grant.expired".to_owned()));
     // The day after, the background job ends it.
     app.clock.advance(time::Duration::hours(20));
