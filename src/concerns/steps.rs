@@ -14,19 +14,21 @@ use crate::error::FormErrors;
 use crate::web::form::{self, coded, Coded, TextKind};
 
 coded! {
-    /// Which of the reviewer's forms was sent: the last part of its path,
-    /// `/concerns/{id}/notes`.
+    /// Which of the reviewer's forms was sent: the last part of its path
+    /// (`/concerns/{id}/notes`), labelled by what the reviewer is told
+    /// once it is taken.
     pub enum StepKind {
-        Note = "notes",
-        Action = "actions",
-        Status = "status",
-        Classify = "classification",
-        Close = "close",
-        Informed = "informed",
+        Note = "notes": "The note is added to the timeline.",
+        Action = "actions": "The action is recorded.",
+        Status = "status": "The status is changed.",
+        Classify = "classification": "The classification is recorded.",
+        Close = "close":
+            "The concern is closed. The person who raised it is emailed the outcome.",
+        Informed = "informed": "It is recorded that the person concerned was informed.",
     }
 }
 
-/// From the path; anything else is no route (404).
+/// From the path, whose route admits only these.
 impl<'de> Deserialize<'de> for StepKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
@@ -46,50 +48,25 @@ impl StepKind {
             StepKind::Informed => "informed_on",
         }
     }
-
-    /// What the reviewer is told once it is taken.
-    pub fn done(self) -> &'static str {
-        match self {
-            StepKind::Note => "The note is added to the timeline.",
-            StepKind::Action => "The action is recorded.",
-            StepKind::Status => "The status is changed.",
-            StepKind::Classify => "The classification is recorded.",
-            StepKind::Close => {
-                "The concern is closed. The person who raised it is emailed the outcome."
-            }
-            StepKind::Informed => "It is recorded that the person concerned was informed.",
-        }
-    }
 }
 
-/// What the reviewer typed into the forms of a concern's page.
+/// What the reviewer typed into the forms of a concern's page; each form
+/// sends only its own fields.
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct StepForm {
-    #[serde(default)]
     pub note_text: String,
-    #[serde(default)]
     pub action_kind: String,
-    #[serde(default)]
     pub action_on: String,
-    #[serde(default)]
     pub action_reference: String,
-    #[serde(default)]
     pub action_text: String,
-    #[serde(default)]
     pub status_to: String,
-    #[serde(default)]
     pub status_text: String,
-    #[serde(default)]
     pub classification: String,
-    #[serde(default)]
     pub classify_text: String,
-    #[serde(default)]
     pub outcome: String,
-    #[serde(default)]
     pub summary: String,
-    #[serde(default)]
     pub informed_on: String,
-    #[serde(default)]
     pub informed_text: String,
 }
 
@@ -275,5 +252,43 @@ impl Step {
             _ => {}
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn every_field_of_a_step_is_checked_at_once() {
+        let form = StepForm {
+            action_kind: "lado_referral".into(),
+            action_on: "2026-11-25".into(),
+            ..StepForm::default()
+        };
+        let errors = Step::parse(StepKind::Action, &form, date!(2026 - 11 - 24))
+            .err()
+            .unwrap();
+        assert_eq!(
+            errors.get("action_on"),
+            Some("The date must be today or earlier")
+        );
+        assert_eq!(
+            errors.get("action_reference"),
+            Some("Enter the LADO's reference for the referral")
+        );
+    }
+
+    #[test]
+    fn closing_is_only_set_with_its_outcome() {
+        let form = StepForm {
+            status_to: "closed".into(),
+            ..StepForm::default()
+        };
+        let errors = Step::parse(StepKind::Status, &form, date!(2026 - 11 - 24))
+            .err()
+            .unwrap();
+        assert_eq!(errors.get("status_to"), Some("Choose open or under review"));
     }
 }

@@ -28,12 +28,14 @@ pub async fn step_post(
 ) -> Result<HttpResponse, AppError> {
     let (id, kind) = path.into_inner();
     let step = Step::parse(kind, &form, me.today());
+    // `read`, not `write`: the service opens its own `Tx` once the look
+    // is checked, so that a refused look stays recorded.
     let taken = me
         .read(move |conn, ctx, actor| service::take_step(conn, ctx, actor, id, step))
         .await;
     match taken {
         Ok(()) => {
-            FlashMessage::success(kind.done()).send();
+            FlashMessage::success(kind.label()).send();
             Ok(see_other(&urls::concern(id)))
         }
         Err(AppError::Refused(errors)) => show(me, id, form, errors).await,
