@@ -572,13 +572,12 @@ struct Concerns {
 }
 
 fn raise_concerns(app: &TestApp, raiser: &crate::helpers::TestPerson) -> Concerns {
-    use custodian::concerns::domain::{NewConcern, RaiseInput};
+    use custodian::concerns::domain::{NewConcern, RaiseInput, Upload};
     use custodian::concerns::{service, store};
     let mut conn = app.db.conn().unwrap();
-    let me = custodian::auth::current::CurrentPerson {
+    let me = custodian::people::actor::Actor::Person {
         id: raiser.id,
         name: raiser.name.clone(),
-        email: raiser.email.clone(),
         role: raiser.role,
     };
     let today = time::macros::date!(2026 - 11 - 24);
@@ -595,13 +594,17 @@ fn raise_concerns(app: &TestApp, raiser: &crate::helpers::TestPerson) -> Concern
             today,
         )
         .unwrap();
-        service::raise(&mut conn, &app.ctx(), &me, new, files).unwrap()
+        custodian::tx::write(&mut conn, &app.ctx(), &me, |tx| {
+            service::raise(tx, Ok(new), files)
+        })
+        .unwrap()
+        .concern
     };
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     let for_head = raise(
         "community",
         false,
-        vec![service::Upload {
+        vec![Upload {
             file_name: "shot.png".into(),
             content_type: "image/png",
             bytes: png,

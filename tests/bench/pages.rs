@@ -76,7 +76,15 @@ fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
             today,
         )
         .unwrap();
-        concerns::raise(&mut conn, &ctx, &me(raiser), new, Vec::new()).unwrap();
+        let actor = custodian::people::actor::Actor::Person {
+            id: raiser.id,
+            name: raiser.name.clone(),
+            role: raiser.role,
+        };
+        custodian::tx::write(&mut conn, &ctx, &actor, |tx| {
+            concerns::raise(tx, Ok(new), Vec::new())
+        })
+        .unwrap();
     }
     let by = accounts::By {
         id: head.id,
