@@ -215,6 +215,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn choices_mark_the_one_chosen_by_its_value() {
+        coded! {
+            enum Size {
+                Small = "s": "Small",
+                Large = "l": "Large",
+            }
+        }
+        let sizes = Choice::options(Size::ALL, "l");
+        assert_eq!(Size::parse("s"), Some(Size::Small));
+        assert_eq!(sizes[1], Choice::of("l", "Large", true));
+        assert!(!sizes[0].selected);
+        let none = Choice::from_pairs([("a", "A"), ("b", "B")], "");
+        assert!(none.iter().all(|c| !c.selected));
+    }
+
+    #[test]
     fn control_characters_are_refused_but_line_breaks_in_long_text_are_kept() {
         assert!(has_control("a\0b", TextKind::Long));
         assert!(has_control("a\u{1b}[31m", TextKind::Long));
