@@ -84,3 +84,17 @@ id_type!(
     /// A moderation action on an official account.
     ModerationId
 );
+
+#[cfg(test)]
+mod tests {
+    use super::AccountId;
+
+    #[test]
+    fn an_id_deserializes_as_parse_reads_it() {
+        let id = AccountId::new();
+        let read: AccountId = serde_json::from_str(&format!("\"{id}\"")).unwrap();
+        assert_eq!(read, id);
+        assert!(serde_json::from_str::<AccountId>("\"not-an-id\"").is_err());
+        assert!(serde_json::from_str::<AccountId>("7").is_err());
+    }
+}

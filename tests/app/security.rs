@@ -247,3 +247,26 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
         .get("strict-transport-security")
         .is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_whose_id_is_not_one_is_not_found_but_a_concerns_is_forbidden() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Headteacher).await;
+    for path in [
+        "/people/not-an-id",
+        "/accounts/not-an-id",
+        "/accounts/not-an-id/moderation",
+        "/grants/not-an-id",
+        "/emails/not-an-id",
+    ] {
+        assert_eq!(app.page(path).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+    // SECURITY: a concern that is not one looks like one the head may not see.
+    for path in ["/concerns/not-an-id", "/concerns/not-an-id/evidence/x"] {
+        assert_eq!(app.page(path).await.0, StatusCode::FORBIDDEN, "{path}");
+    }
+    let noted = app
+        .post_form("/concerns/not-an-id/notes", &[("note_text", "x")])
+        .await;
+    assert_eq!(noted.status(), StatusCode::FORBIDDEN);
+}
