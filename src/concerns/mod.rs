@@ -17,18 +17,33 @@ pub mod store;
 pub mod upload;
 pub mod views;
 
-use actix_web::web;
+use actix_web::{error::PathError, web, HttpRequest};
+
+use crate::error::AppError;
+use crate::ids::ConcernId;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
     cfg.route(urls::CONCERNS, web::get().to(handlers::home_get))
         .route(urls::CONCERNS, web::post().to(handlers::new_post))
         .route(urls::CONCERNS_NEW, web::get().to(handlers::new_get))
-        .route(urls::CONCERNS_REVIEW, web::get().to(handlers::review_get))
-        .route("/concerns/{id}", web::get().to(handlers::show_get))
-        .route(
-            "/concerns/{id}/evidence/{file}",
-            web::get().to(handlers::evidence_get),
-        )
-        .route(&handlers::steps_path(), web::post().to(handlers::step_post));
+        .route(urls::CONCERNS_REVIEW, web::get().to(handlers::review_get));
+    let one = |path: &str| {
+        web::resource(path).app_data(web::PathConfig::default().error_handler(malformed))
+    };
+    cfg.service(one("/concerns/{id}").route(web::get().to(handlers::show_get)))
+        .service(one("/concerns/{id}/evidence/{file}").route(web::get().to(handlers::evidence_get)))
+        .service(one(&handlers::steps_path()).route(web::post().to(handlers::step_post)));
+}
+
+/// SECURITY: an address whose concern is not an id answers as one the
+/// person may not see (403), so that nothing tells a sealed concern from
+/// one that is not there; a concern's evidence file that is not an id is
+/// simply not found.
+fn malformed(_: PathError, req: &HttpRequest) -> actix_web::Error {
+    let concern = req.match_info().get("id").and_then(ConcernId::parse);
+    match concern {
+        Some(_) => AppError::NotFound.into(),
+        None => AppError::Forbidden(service::NOT_REVIEWER).into(),
+    }
 }
