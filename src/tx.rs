@@ -27,13 +27,18 @@ impl Tx<'_> {
 
     /// Puts an email in the outbox; the sender sends it after the commit.
     pub fn send(&mut self, email: Email) -> Result<(), AppError> {
+        self.send_kept(email).map(|_| ())
+    }
+
+    /// Like `send`, and returns the email's Message-ID: for a change whose
+    /// email is its written record, kept beside it (a grant of a login).
+    pub fn send_kept(&mut self, email: Email) -> Result<String, AppError> {
         mail::enqueue(
             self.conn,
             self.ctx.clock.as_ref(),
             &self.ctx.settings,
             email,
         )
-        .map(|_| ())
     }
 
     /// Refuses the change: nothing is written, and the form comes back

@@ -4,14 +4,26 @@
 use std::collections::HashMap;
 
 use crate::accounts::domain::{Account, NewAccount, NewGrant};
-use crate::accounts::service::{self as accounts, By};
+use crate::accounts::service as accounts;
 use crate::clock::{Clock, ManualClock};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::GrantId;
+use crate::people::actor::Actor;
 use crate::people::domain::Person;
 use crate::people::service;
 use crate::state::Ctx;
+use crate::tx::{self, Tx};
+
+/// Runs one change as `by`, as their request on the web would.
+fn act<T>(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    by: &Person,
+    work: impl FnOnce(&mut Tx) -> Result<T, AppError>,
+) -> anyhow::Result<T> {
+    tx::write(conn, ctx, &Actor::person(by), work).map_err(|e| anyhow::anyhow!("{e:?}"))
+}
 
 /// The accounts, their grants and their history, played on the demo's
 /// clock; the leaver is deactivated part way through.
@@ -25,15 +37,9 @@ pub(super) fn seed_accounts(
     let [head, deputy, priya, tom, amira, sam, _chair] = people else {
         anyhow::bail!("the demo school has seven people");
     };
-    let as_by = |p: &Person| By {
-        id: p.id,
-        name: p.name.clone(),
-        role: p.role,
-    };
     let today =
         |clock: &ManualClock| crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
     let fail = |e: AppError| anyhow::anyhow!("{e:?}");
-    let form = |e: crate::error::FormErrors| anyhow::anyhow!("{e:?}");
 
     // The accounts: one opened now, two that already existed.
     let facebook = NewAccount::parse(
@@ -43,11 +49,8 @@ pub(super) fn seed_accounts(
         "News, events and celebrations for families",
         None,
         today(clock),
-    )
-    .map_err(form)?;
-    let facebook = accounts::open(conn, ctx, &as_by(head), facebook)
-        .map_err(fail)?
-        .map_err(form)?;
+    );
+    let facebook = act(conn, ctx, head, |tx| accounts::open(tx, facebook))?;
     let opened_on = (today(clock) - time::Duration::days(900)).to_string();
     let head_id = head.id.to_string();
     let x = NewAccount::parse(
@@ -57,11 +60,8 @@ pub(super) fn seed_accounts(
         "School announcements, such as closures for snow",
         Some((&opened_on, &head_id)),
         today(clock),
-    )
-    .map_err(form)?;
-    let x = accounts::open(conn, ctx, &as_by(deputy), x)
-        .map_err(fail)?
-        .map_err(form)?;
+    );
+    let x = act(conn, ctx, deputy, |tx| accounts::open(tx, x))?;
     let priya_id = priya.id.to_string();
     let instagram = NewAccount::parse(
         "instagram",
@@ -73,12 +73,11 @@ pub(super) fn seed_accounts(
             &priya_id,
         )),
         today(clock),
-    )
-    .map_err(form)?;
-    let instagram = accounts::open(conn, ctx, &as_by(deputy), instagram)
-        .map_err(fail)?
-        .map_err(form)?;
-    accounts::add_custodian(conn, ctx, &as_by(head), facebook.id, priya.id).map_err(fail)?;
+    );
+    let instagram = act(conn, ctx, deputy, |tx| accounts::open(tx, instagram))?;
+    act(conn, ctx, head, |tx| {
+        accounts::add_custodian(tx, facebook.id, Some(priya.id))
+    })?;
 
     clock.advance(time::Duration::days(3));
     let grant = |conn: &mut DbConnection,
@@ -88,11 +87,8 @@ pub(super) fn seed_accounts(
                  purpose: &str,
                  ends: Option<time::Date>| {
         let ends = ends.map(|d| d.to_string()).unwrap_or_default();
-        let new =
-            NewGrant::parse(&to.id.to_string(), aim, purpose, &ends, today(clock)).map_err(form)?;
-        accounts::grant(conn, ctx, &as_by(deputy), account.id, new)
-            .map_err(fail)?
-            .map_err(form)
+        let new = NewGrant::parse(&to.id.to_string(), aim, purpose, &ends, today(clock));
+        act(conn, ctx, deputy, |tx| accounts::grant(tx, account.id, new))
     };
     // Live, confirmed.
     let amira_instagram = grant(
@@ -103,7 +99,9 @@ pub(super) fn seed_accounts(
         "Posting photographs of class work",
         None,
     )?;
-    accounts::confirm(conn, ctx, amira.id, amira_instagram.id).map_err(fail)?;
+    act(conn, ctx, amira, |tx| {
+        accounts::confirm(tx, amira_instagram.id)
+    })?;
     // Live, with an end date ahead: the residential trip.
     grant(
         conn,
@@ -143,38 +141,29 @@ pub(super) fn seed_accounts(
 
     clock.advance(time::Duration::days(14));
     accounts::expire_due(conn, ctx).map_err(fail)?;
-    accounts::record_password_change(
-        conn,
-        ctx,
-        &as_by(head),
-        facebook.id,
-        today(clock),
-        "Changed in the password manager",
-    )
-    .map_err(fail)?;
+    let changed = (today(clock), "Changed in the password manager".to_owned());
+    act(conn, ctx, head, |tx| {
+        accounts::record_password_change(tx, facebook.id, Ok(changed))
+    })?;
 
     clock.advance(time::Duration::days(20));
-    let head_by = crate::people::actor::Actor::person(head);
-    crate::tx::write(conn, ctx, &head_by, |tx| service::deactivate(tx, leaver.id)).map_err(fail)?;
-    accounts::record_password_change(conn, ctx, &as_by(priya), instagram.id, today(clock), "")
-        .map_err(fail)?;
+    act(conn, ctx, head, |tx| service::deactivate(tx, leaver.id))?;
+    let changed = (today(clock), String::new());
+    act(conn, ctx, priya, |tx| {
+        accounts::record_password_change(tx, instagram.id, Ok(changed))
+    })?;
     let review: HashMap<GrantId, bool> = [(amira_instagram.id, true)].into_iter().collect();
-    accounts::review(
-        conn,
-        ctx,
-        &as_by(priya),
-        instagram.id,
-        &review,
-        "Still needed for class posts",
-    )
-    .map_err(fail)?
-    .map_err(form)?;
+    let notes = Ok("Still needed for class posts".to_owned());
+    act(conn, ctx, priya, |tx| {
+        accounts::review(tx, instagram.id, &review, notes)
+    })?;
 
     clock.advance(time::Duration::days(30));
     // A grant revoked: the password change is still due on the demo's day.
     let sam_x = grant(conn, &x, sam, "announcements", "Sports day results", None)?;
     clock.advance(time::Duration::days(2));
-    accounts::revoke(conn, ctx, &as_by(head), sam_x.id, "Sports day is over").map_err(fail)?;
+    let why = Ok("Sports day is over".to_owned());
+    act(conn, ctx, head, |tx| accounts::revoke(tx, sam_x.id, why))?;
 
     // And an account the school no longer uses.
     let youtube = NewAccount::parse(
@@ -187,18 +176,9 @@ pub(super) fn seed_accounts(
             &head_id,
         )),
         today(clock),
-    )
-    .map_err(form)?;
-    let youtube = accounts::open(conn, ctx, &as_by(head), youtube)
-        .map_err(fail)?
-        .map_err(form)?;
-    accounts::close(
-        conn,
-        ctx,
-        &as_by(head),
-        youtube.id,
-        "Replaced by the school website's video page",
-    )
-    .map_err(fail)?;
+    );
+    let youtube = act(conn, ctx, head, |tx| accounts::open(tx, youtube))?;
+    let why = Ok("Replaced by the school website's video page".to_owned());
+    act(conn, ctx, head, |tx| accounts::close(tx, youtube.id, why))?;
     Ok(())
 }

@@ -423,11 +423,8 @@ async fn every_route_answers_each_role_as_the_table_says() {
         use custodian::accounts::{domain, service};
         let mut conn = app.db.conn().unwrap();
         let opener = app.add_person("Account Opener", Role::Slt);
-        let by = service::By {
-            id: opener.id,
-            name: opener.name.clone(),
-            role: Role::Slt,
-        };
+        let opener = custodian::people::store::get_person(&mut conn, opener.id).unwrap();
+        let by = custodian::people::actor::Actor::person(&opener);
         let today = time::macros::date!(2026 - 11 - 24);
         let new = domain::NewAccount::parse(
             "facebook",
@@ -436,16 +433,14 @@ async fn every_route_answers_each_role_as_the_table_says() {
             "News",
             None,
             today,
-        )
+        );
+        let account =
+            custodian::tx::write(&mut conn, &app.ctx(), &by, |tx| service::open(tx, new)).unwrap();
+        let new = domain::NewGrant::parse(&target.id.to_string(), "events", "Trip", "", today);
+        let grant = custodian::tx::write(&mut conn, &app.ctx(), &by, |tx| {
+            service::grant(tx, account.id, new)
+        })
         .unwrap();
-        let account = service::open(&mut conn, &app.ctx(), &by, new)
-            .unwrap()
-            .unwrap();
-        let new =
-            domain::NewGrant::parse(&target.id.to_string(), "events", "Trip", "", today).unwrap();
-        let grant = service::grant(&mut conn, &app.ctx(), &by, account.id, new)
-            .unwrap()
-            .unwrap();
         (account.id.to_string(), grant.id.to_string())
     };
     // A declaration by a member of staff who is not among the visitors.

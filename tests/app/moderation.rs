@@ -481,11 +481,8 @@ async fn the_service_checks_who_records_and_counts_actions_by_reason_for_a_perio
     let mut conn = app.db.conn().unwrap();
     let account = {
         use custodian::accounts::{domain, service};
-        let by = service::By {
-            id: slt.id,
-            name: slt.name.clone(),
-            role: Role::Slt,
-        };
+        let opener = custodian::people::store::get_person(&mut conn, slt.id).unwrap();
+        let by = custodian::people::actor::Actor::person(&opener);
         let new = domain::NewAccount::parse(
             "x",
             "@OakfieldPS",
@@ -493,10 +490,8 @@ async fn the_service_checks_who_records_and_counts_actions_by_reason_for_a_perio
             "News",
             None,
             today,
-        )
-        .unwrap();
-        service::open(&mut conn, &app.ctx(), &by, new)
-            .unwrap()
+        );
+        custodian::tx::write(&mut conn, &app.ctx(), &by, |tx| service::open(tx, new))
             .unwrap()
             .id
     };

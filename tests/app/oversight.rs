@@ -108,11 +108,8 @@ async fn slt_see_accounts_that_need_them_and_emails_that_failed() {
     {
         use custodian::accounts::{domain, service};
         let mut conn = app.db.conn().unwrap();
-        let by = service::By {
-            id: slt.id,
-            name: slt.name.clone(),
-            role: Role::Slt,
-        };
+        let opener = custodian::people::store::get_person(&mut conn, slt.id).unwrap();
+        let by = custodian::people::actor::Actor::person(&opener);
         let new = domain::NewAccount::parse(
             "facebook",
             "Oakfield",
@@ -120,11 +117,9 @@ async fn slt_see_accounts_that_need_them_and_emails_that_failed() {
             "News",
             None,
             time::macros::date!(2026 - 11 - 24),
-        )
-        .unwrap();
-        let account = service::open(&mut conn, &app.ctx(), &by, new)
-            .unwrap()
-            .unwrap();
+        );
+        let account =
+            custodian::tx::write(&mut conn, &app.ctx(), &by, |tx| service::open(tx, new)).unwrap();
         let custodians =
             custodian::accounts::store::list_current_custodians(&mut conn, Some(account.id))
                 .unwrap();

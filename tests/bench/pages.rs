@@ -86,11 +86,8 @@ fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
         })
         .unwrap();
     }
-    let by = accounts::By {
-        id: head.id,
-        name: head.name.clone(),
-        role: Role::Headteacher,
-    };
+    let head_person = custodian::people::store::get_person(&mut conn, head.id).unwrap();
+    let by = custodian::people::actor::Actor::person(&head_person);
     for a in 0..ACCOUNTS {
         let new = accounts_domain::NewAccount::parse(
             "facebook",
@@ -99,9 +96,9 @@ fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
             "News",
             None,
             today,
-        )
-        .unwrap();
-        let account = accounts::open(&mut conn, &ctx, &by, new).unwrap().unwrap();
+        );
+        let account =
+            custodian::tx::write(&mut conn, &ctx, &by, |tx| accounts::open(tx, new)).unwrap();
         for g in 0..5 {
             let grantee = &staff[(a * 5 + g) % staff.len()];
             let new = accounts_domain::NewGrant::parse(
@@ -110,11 +107,11 @@ fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
                 "Trip news",
                 "",
                 today,
-            )
+            );
+            custodian::tx::write(&mut conn, &ctx, &by, |tx| {
+                accounts::grant(tx, account.id, new)
+            })
             .unwrap();
-            accounts::grant(&mut conn, &ctx, &by, account.id, new)
-                .unwrap()
-                .unwrap();
         }
         for m in 0..10 {
             let new = NewAction::parse(

@@ -2,13 +2,10 @@
 //! existing account, and closing one.
 
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::{
-    account_id, grant_view, name_of, require_manager, row_view, valid_custodian, ReasonForm,
-};
-use crate::accounts::domain::{self, Grant, NewAccount, Platform};
+use super::rows::{grant_view, name_of, row_view, saved, valid_custodian, who_did, ReasonForm};
+use crate::accounts::domain::{self, NewAccount, Platform};
 use crate::accounts::service;
 use crate::accounts::views::*;
 use crate::auth::csrf::CsrfForm;
@@ -16,61 +13,52 @@ use crate::auth::current::CurrentPerson;
 use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, PersonId};
-use crate::people::domain::{Person, Role};
+use crate::people::domain::Person;
 use crate::people::views::person_choices;
-use crate::state::AppState;
 use crate::web::form::Choice;
-use crate::web::layout::PageContext;
-use crate::web::{form_status, format, render, render_with, see_other, urls};
+use crate::web::signed::Signed;
+use crate::web::{form_status, format, render, render_with, urls};
 
-pub async fn list_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-) -> Result<HttpResponse, AppError> {
-    let overview = state.db.run(service::read_overview).await?;
-    let now = state.clock.now();
-    let zone = state.settings.time_zone;
+pub async fn list_get(me: Signed) -> Result<HttpResponse, AppError> {
+    let overview = me.read(service::read_overview).await?;
+    let now = me.state.clock.now();
     render(AccountsListPage {
-        page,
         accounts: overview
             .accounts
             .iter()
-            .map(|a| row_view(a, &overview, &me, now, zone))
+            .map(|a| row_view(a, &overview, me.id, now, me.zone()))
             .collect(),
         manages: me.role.manages_people(),
         new_href: urls::ACCOUNTS_NEW,
         existing_href: urls::ACCOUNTS_EXISTING,
         export_href: urls::ACCOUNTS_EXPORT,
+        page: me.page,
     })
 }
 
+/// An account's page. `person` is the signed-in person as the moderation
+/// log's section (another register, not yet on the kit) asks for them.
 pub async fn show_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
+    me: Signed,
+    person: CurrentPerson,
+    id: web::Path<AccountId>,
 ) -> Result<HttpResponse, AppError> {
-    let id = account_id(&path)?;
-    let manages = me.role.manages_people();
-    let asking = me.clone();
+    let id = *id;
     let service::AccountPage {
+        account,
         overview,
         grants,
         history,
-    } = state
-        .db
-        .run(move |conn| service::read_account_page(conn, &asking, id))
+        manages,
+    } = me
+        .read(move |conn, ctx, actor| service::read_account_page(conn, ctx, actor, id))
         .await?;
-    let account = overview
-        .accounts
-        .iter()
-        .find(|a| a.id == id)
-        .ok_or(AppError::NotFound)?;
-    let zone = state.settings.time_zone;
+    let moderation =
+        crate::moderation::handlers::account_section(&me.state, &person, &account).await?;
+    let zone = me.zone();
     let people = &overview.people;
-    let current: Vec<(PersonId, time::PrimitiveDateTime)> =
-        overview.custodians.get(&id).cloned().unwrap_or_default();
+    let current: &[(PersonId, time::PrimitiveDateTime)] =
+        overview.custodians.get(&id).map_or(&[], Vec::as_slice);
     let custodians = current
         .iter()
         .map(|(person, since)| CustodianView {
@@ -89,13 +77,8 @@ pub async fn show_get(
         .filter(|p| valid_custodian(people, p.id) && !current.iter().any(|(c, _)| *c == p.id))
         .collect();
     seniors.sort_by(|a, b| a.name.cmp(&b.name));
-    let visible: Vec<&Grant> = grants
-        .iter()
-        .filter(|g| manages || g.grantee_id == me.id)
-        .collect();
-    let moderation = crate::moderation::handlers::account_section(&state, &me, account).await?;
     render(AccountShowPage {
-        account: row_view(account, &overview, &me, state.clock.now(), zone),
+        account: row_view(&account, &overview, me.id, me.state.clock.now(), zone),
         opened: format!(
             "{} by {}{}",
             format::calendar_date(account.opened_on),
@@ -123,7 +106,7 @@ pub async fn show_get(
         custodians,
         custodian_choices: person_choices(seniors, ""),
         add_custodian_url: urls::account_page(id, "custodians"),
-        grants: visible
+        grants: grants
             .iter()
             .map(|g| grant_view(g, people, &account.handle, zone))
             .collect(),
@@ -131,12 +114,7 @@ pub async fn show_get(
             .iter()
             .map(|e| HistoryEntry {
                 when: format::date_time(from_row(e.occurred_at), zone),
-                who: e
-                    .actor_id
-                    .as_deref()
-                    .and_then(PersonId::parse)
-                    .map(|p| name_of(people, p))
-                    .unwrap_or_else(|| "Custodian".into()),
+                who: who_did(people, e),
                 what: e.summary.clone(),
             })
             .collect(),
@@ -146,7 +124,7 @@ pub async fn show_get(
         review_url: urls::account_page(id, "review"),
         history_csv_url: urls::account_page(id, "history.csv"),
         moderation,
-        page,
+        page: me.page,
     })
 }
 
@@ -166,23 +144,18 @@ pub struct AccountForm {
     opened_by: String,
 }
 
+/// The form that records an account: a new one, or one that `existing`
+/// already was (with when and by whom it was opened).
 async fn account_form(
-    state: &AppState,
-    page: PageContext,
+    me: Signed,
     existing: bool,
     form: AccountForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let people = state.db.run(service::people_by_id).await?;
-    let mut openers: Vec<&Person> = people
-        .values()
-        .filter(|p| matches!(p.role, Role::Slt | Role::Headteacher))
-        .collect();
-    openers.sort_by(|a, b| a.name.cmp(&b.name));
+    let openers = me.read(service::read_openers).await?;
     render_with(
         form_status(&errors),
         AccountFormPage {
-            page,
             existing,
             action: if existing {
                 urls::ACCOUNTS_EXISTING
@@ -206,159 +179,101 @@ async fn account_form(
             purpose: form.purpose,
             opened_on: form.opened_on,
             errors,
+            page: me.page,
         },
     )
 }
 
-pub async fn new_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-) -> Result<HttpResponse, AppError> {
-    require_manager(&me)?;
-    account_form(
-        &state,
-        page,
-        false,
-        AccountForm::default(),
-        FormErrors::new(),
-    )
-    .await
+pub async fn new_get(me: Signed) -> Result<HttpResponse, AppError> {
+    account_form(me, false, AccountForm::default(), FormErrors::new()).await
 }
 
-pub async fn existing_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-) -> Result<HttpResponse, AppError> {
-    require_manager(&me)?;
-    account_form(
-        &state,
-        page,
-        true,
-        AccountForm::default(),
-        FormErrors::new(),
-    )
-    .await
+pub async fn existing_get(me: Signed) -> Result<HttpResponse, AppError> {
+    account_form(me, true, AccountForm::default(), FormErrors::new()).await
 }
 
 async fn save_account(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
+    me: Signed,
     form: AccountForm,
     existing: bool,
 ) -> Result<HttpResponse, AppError> {
-    let by = require_manager(&me)?;
-    let today = format::local_date(state.clock.now(), state.settings.time_zone);
-    let parsed = NewAccount::parse(
+    let new = NewAccount::parse(
         &form.platform,
         &form.handle,
         &form.profile_url,
         &form.purpose,
         existing.then_some((form.opened_on.as_str(), form.opened_by.as_str())),
-        today,
+        me.today(),
     );
-    let new = match parsed {
-        Ok(new) => new,
-        Err(errors) => return account_form(&state, page, existing, form, errors).await,
+    let opened = me.write(move |tx| service::open(tx, new)).await;
+    let done = |account: domain::Account| {
+        let message = format!(
+            "{} is recorded. All SLT and the headteacher have been emailed.",
+            account.handle
+        );
+        (message, urls::account(account.id))
     };
-    let ctx = state.ctx();
-    match state
-        .db
-        .run(move |conn| service::open(conn, &ctx, &by, new))
-        .await?
-    {
-        Ok(account) => {
-            FlashMessage::success(format!(
-                "{} is recorded. All SLT and the headteacher have been emailed.",
-                account.handle
-            ))
-            .send();
-            Ok(see_other(&urls::account(account.id)))
-        }
-        Err(errors) => account_form(&state, page, existing, form, errors).await,
-    }
+    saved(opened, done, |errors| {
+        account_form(me, existing, form, errors)
+    })
+    .await
 }
 
 pub async fn new_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
+    me: Signed,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<HttpResponse, AppError> {
-    save_account(me, state, page, form, false).await
+    save_account(me, form, false).await
 }
 
 pub async fn existing_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
+    me: Signed,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<HttpResponse, AppError> {
-    save_account(me, state, page, form, true).await
+    save_account(me, form, true).await
 }
 
 async fn close_page(
-    state: &AppState,
-    page: PageContext,
+    me: Signed,
     id: AccountId,
     reason: String,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (account, live) = state
-        .db
-        .run(move |conn| service::read_close_page(conn, id))
+    let (account, live) = me
+        .read(move |conn, ctx, actor| service::read_close_page(conn, ctx, actor, id))
         .await?;
     render_with(
         form_status(&errors),
         AccountClosePage {
-            page,
             account: account.handle,
             action: urls::account_page(id, "close"),
             back: urls::account(id),
             live_grants: live,
             reason,
             errors,
+            page: me.page,
         },
     )
 }
 
-pub async fn close_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    require_manager(&me)?;
-    close_page(
-        &state,
-        page,
-        account_id(&path)?,
-        String::new(),
-        FormErrors::new(),
-    )
-    .await
+pub async fn close_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpResponse, AppError> {
+    close_page(me, *id, String::new(), FormErrors::new()).await
 }
 
 pub async fn close_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<AccountId>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<HttpResponse, AppError> {
-    let by = require_manager(&me)?;
-    let id = account_id(&path)?;
-    let reason = match domain::parse_reason(&form.reason) {
-        Ok(reason) => reason,
-        Err(errors) => return close_page(&state, page, id, form.reason, errors).await,
+    let id = *id;
+    let reason = domain::parse_reason(&form.reason);
+    let closed = me.write(move |tx| service::close(tx, id, reason)).await;
+    let done = |()| {
+        let message = "The account is closed, and every grant on it has ended.";
+        (message.to_owned(), urls::account(id))
     };
-    let ctx = state.ctx();
-    state
-        .db
-        .run(move |conn| service::close(conn, &ctx, &by, id, &reason))
-        .await?;
-    FlashMessage::success("The account is closed, and every grant on it has ended.").send();
-    Ok(see_other(&urls::account(id)))
+    saved(closed, done, |errors| {
+        close_page(me, id, form.reason, errors)
+    })
+    .await
 }

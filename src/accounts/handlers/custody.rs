@@ -5,17 +5,15 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::{account_id, require_manager};
-use crate::accounts::domain::{self};
+use super::rows::saved;
+use crate::accounts::domain;
 use crate::accounts::service;
 use crate::accounts::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
-use crate::auth::current::CurrentPerson;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, PersonId};
-use crate::state::AppState;
-use crate::web::layout::PageContext;
-use crate::web::{form_status, format, render_with, see_other, urls};
+use crate::web::signed::Signed;
+use crate::web::{form_status, render_with, see_other, urls};
 
 #[derive(Deserialize)]
 pub struct CustodianForm {
@@ -23,44 +21,48 @@ pub struct CustodianForm {
     person_id: String,
 }
 
+/// Back to the account's page, with what happened.
+fn to_account(id: AccountId, flash: FlashMessage) -> HttpResponse {
+    flash.send();
+    see_other(&urls::account(id))
+}
+
 pub async fn custodian_add_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<AccountId>,
     CsrfForm(form): CsrfForm<CustodianForm>,
 ) -> Result<HttpResponse, AppError> {
-    let by = require_manager(&me)?;
-    let id = account_id(&path)?;
-    let Some(person) = PersonId::parse(&form.person_id) else {
-        FlashMessage::error("Choose an SLT member to add as a custodian.").send();
-        return Ok(see_other(&urls::account(id)));
-    };
-    let ctx = state.ctx();
-    state
-        .db
-        .run(move |conn| service::add_custodian(conn, &ctx, &by, id, person))
-        .await?;
-    FlashMessage::success("The custodian has been added.").send();
-    Ok(see_other(&urls::account(id)))
+    let id = *id;
+    let person = PersonId::parse(&form.person_id);
+    match me
+        .write(move |tx| service::add_custodian(tx, id, person))
+        .await
+    {
+        Ok(()) => Ok(to_account(
+            id,
+            FlashMessage::success("The custodian has been added."),
+        )),
+        // The page's small form has no errors beside it: say it above.
+        Err(AppError::Refused(errors)) => {
+            let why = errors.get("person_id").unwrap_or_default();
+            Ok(to_account(id, FlashMessage::error(why)))
+        }
+        Err(error) => Err(error),
+    }
 }
 
 pub async fn custodian_remove_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    me: Signed,
+    ids: web::Path<(AccountId, PersonId)>,
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let by = require_manager(&me)?;
-    let (account, person) = path.into_inner();
-    let id = account_id(&account)?;
-    let person = PersonId::parse(&person).ok_or(AppError::NotFound)?;
-    let ctx = state.ctx();
-    state
-        .db
-        .run(move |conn| service::remove_custodian(conn, &ctx, &by, id, person))
+    let (id, person) = *ids;
+    me.write(move |tx| service::remove_custodian(tx, id, person))
         .await?;
-    FlashMessage::success("The custodian has been removed.").send();
-    Ok(see_other(&urls::account(id)))
+    Ok(to_account(
+        id,
+        FlashMessage::success("The custodian has been removed."),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -72,68 +74,49 @@ pub struct PasswordChangeForm {
 }
 
 async fn password_page(
-    state: &AppState,
-    page: PageContext,
+    me: Signed,
     id: AccountId,
     form: PasswordChangeForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let account = state
-        .db
-        .run(move |conn| service::read_account(conn, id))
+    let account = me
+        .read(move |conn, ctx, actor| service::read_account(conn, ctx, actor, id))
         .await?;
     render_with(
         form_status(&errors),
         PasswordChangedPage {
-            page,
             account: account.handle,
             action: urls::account_page(id, "password-changed"),
             back: urls::account(id),
             changed_on: form.changed_on,
             note: form.note,
             errors,
+            page: me.page,
         },
     )
 }
 
-pub async fn password_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    require_manager(&me)?;
-    let today = format::local_date(state.clock.now(), state.settings.time_zone);
+pub async fn password_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpResponse, AppError> {
     let form = PasswordChangeForm {
-        changed_on: today.to_string(),
+        changed_on: me.today().to_string(),
         note: String::new(),
     };
-    password_page(&state, page, account_id(&path)?, form, FormErrors::new()).await
+    password_page(me, *id, form, FormErrors::new()).await
 }
 
 pub async fn password_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<AccountId>,
     CsrfForm(form): CsrfForm<PasswordChangeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let by = require_manager(&me)?;
-    let id = account_id(&path)?;
-    let today = format::local_date(state.clock.now(), state.settings.time_zone);
-    let (changed_on, note) =
-        match domain::parse_password_change(&form.changed_on, &form.note, today) {
-            Ok(parsed) => parsed,
-            Err(errors) => return password_page(&state, page, id, form, errors).await,
-        };
-    let ctx = state.ctx();
-    state
-        .db
-        .run(move |conn| service::record_password_change(conn, &ctx, &by, id, changed_on, &note))
-        .await?;
-    FlashMessage::success(
-        "The password change is recorded; the custodians and the headteacher have been emailed.",
-    )
-    .send();
-    Ok(see_other(&urls::account(id)))
+    let id = *id;
+    let change = domain::parse_password_change(&form.changed_on, &form.note, me.today());
+    let recorded = me
+        .write(move |tx| service::record_password_change(tx, id, change))
+        .await;
+    let done = |()| {
+        let message = "The password change is recorded; the custodians and the headteacher have been emailed.";
+        (message.to_owned(), urls::account(id))
+    };
+    saved(recorded, done, |errors| password_page(me, id, form, errors)).await
 }

@@ -2,21 +2,17 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::{account_id, name_of, require_manager, row_view};
+use super::rows::{name_of, row_view, who_did};
 use crate::accounts::service;
-use crate::auth::current::CurrentPerson;
 use crate::error::AppError;
-use crate::ids::PersonId;
-use crate::state::AppState;
+use crate::ids::AccountId;
+use crate::web::signed::Signed;
 use crate::web::{csv, format};
 
-pub async fn export_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    require_manager(&me)?;
-    let overview = state.db.run(service::read_overview).await?;
-    let zone = state.settings.time_zone;
+pub async fn export_get(me: Signed) -> Result<HttpResponse, AppError> {
+    let overview = me.read(service::read_export).await?;
+    let zone = me.zone();
+    let now = me.state.clock.now();
     let mut file = csv::Csv::new(&[
         "platform",
         "handle",
@@ -32,7 +28,7 @@ pub async fn export_get(
         "people_with_access",
     ])?;
     for account in &overview.accounts {
-        let row = row_view(account, &overview, &me, state.clock.now(), zone);
+        let row = row_view(account, &overview, me.id, now, zone);
         let access: Vec<String> = overview
             .live
             .iter()
@@ -64,26 +60,18 @@ pub async fn export_get(
 }
 
 pub async fn history_csv_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<AccountId>,
 ) -> Result<HttpResponse, AppError> {
-    require_manager(&me)?;
-    let id = account_id(&path)?;
-    let (account, events, people) = state
-        .db
-        .run(move |conn| service::read_history(conn, id))
+    let id = *id;
+    let (account, events, people) = me
+        .read(move |conn, ctx, actor| service::read_history(conn, ctx, actor, id))
         .await?;
     let mut file = csv::Csv::new(&["occurred_at_utc", "who", "action", "what"])?;
     for event in events.iter().rev() {
         file.row([
             crate::audit::domain::hash_time(event.occurred_at),
-            event
-                .actor_id
-                .as_deref()
-                .and_then(PersonId::parse)
-                .map(|p| name_of(&people, p))
-                .unwrap_or_else(|| "Custodian".into()),
+            who_did(&people, event),
             event.action.clone(),
             event.summary.clone(),
         ])?;

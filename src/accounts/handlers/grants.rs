@@ -5,20 +5,17 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::{account_id, grant_id, grant_view, require_manager, ReasonForm};
-use crate::accounts::domain::{self, Aim, NewGrant, GUIDELINES};
+use super::rows::{grant_view, saved, ReasonForm};
+use crate::accounts::domain::{self, Aim, Grant, NewGrant, GUIDELINES};
 use crate::accounts::service;
 use crate::accounts::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
-use crate::auth::current::CurrentPerson;
 use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, GrantId};
-use crate::people::domain::{Person, Role};
 use crate::people::views::person_choices;
-use crate::state::AppState;
 use crate::web::form::Choice;
-use crate::web::layout::PageContext;
+use crate::web::signed::Signed;
 use crate::web::{form_status, format, render_with, see_other, urls};
 
 #[derive(Deserialize, Default)]
@@ -34,111 +31,71 @@ pub struct GrantForm {
 }
 
 async fn grant_form(
-    state: &AppState,
-    page: PageContext,
+    me: Signed,
     id: AccountId,
     form: GrantForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (account, people) = state
-        .db
-        .run(move |conn| service::read_grant_form(conn, id))
+    let (account, grantees) = me
+        .read(move |conn, ctx, actor| service::read_grant_form(conn, ctx, actor, id))
         .await?;
-    let mut grantees: Vec<&Person> = people
-        .values()
-        .filter(|p| p.active && p.role != Role::Chair)
-        .collect();
-    grantees.sort_by(|a, b| a.name.cmp(&b.name));
     render_with(
         form_status(&errors),
         GrantNewPage {
-            page,
             account: account.handle,
             action: urls::account_page(id, "grants/new"),
             back: urls::account(id),
-            grantees: person_choices(grantees, &form.grantee),
+            grantees: person_choices(&grantees, &form.grantee),
             aims: Choice::options(Aim::ALL, &form.aim),
             purpose: form.purpose,
             ends_on: form.ends_on,
             errors,
+            page: me.page,
         },
     )
 }
 
-pub async fn grant_new_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    require_manager(&me)?;
-    grant_form(
-        &state,
-        page,
-        account_id(&path)?,
-        GrantForm::default(),
-        FormErrors::new(),
-    )
-    .await
+pub async fn grant_new_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpResponse, AppError> {
+    grant_form(me, *id, GrantForm::default(), FormErrors::new()).await
 }
 
 pub async fn grant_new_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<AccountId>,
     CsrfForm(form): CsrfForm<GrantForm>,
 ) -> Result<HttpResponse, AppError> {
-    let by = require_manager(&me)?;
-    let id = account_id(&path)?;
-    let today = format::local_date(state.clock.now(), state.settings.time_zone);
-    let new = match NewGrant::parse(
+    let id = *id;
+    let new = NewGrant::parse(
         &form.grantee,
         &form.aim,
         &form.purpose,
         &form.ends_on,
-        today,
-    ) {
-        Ok(new) => new,
-        Err(errors) => return grant_form(&state, page, id, form, errors).await,
+        me.today(),
+    );
+    let granted = me.write(move |tx| service::grant(tx, id, new)).await;
+    let done = |grant: Grant| {
+        let message = "Access is recorded, and the written record has been emailed to them, the custodians and the headteacher.";
+        (message.to_owned(), urls::grant(grant.id))
     };
-    let ctx = state.ctx();
-    match state
-        .db
-        .run(move |conn| service::grant(conn, &ctx, &by, id, new))
-        .await?
-    {
-        Ok(grant) => {
-            FlashMessage::success(
-                "Access is recorded, and the written record has been emailed to them, the custodians and the headteacher.",
-            )
-            .send();
-            Ok(see_other(&urls::grant(grant.id)))
-        }
-        Err(errors) => grant_form(&state, page, id, form, errors).await,
-    }
+    saved(granted, done, |errors| grant_form(me, id, form, errors)).await
 }
 
 async fn grant_page(
-    me: &CurrentPerson,
-    state: &AppState,
-    page: PageContext,
+    me: Signed,
     id: GrantId,
     reason: String,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let asking = me.clone();
     let service::GrantPage {
         grant,
         account,
         people,
         sent,
-    } = state
-        .db
-        .run(move |conn| service::read_grant_page(conn, &asking, id))
+        manages,
+    } = me
+        .read(move |conn, ctx, actor| service::read_grant_page(conn, ctx, actor, id))
         .await?;
-    let manages = me.role.manages_people();
-    let zone = state.settings.time_zone;
+    let zone = me.zone();
     let email_sent = match &sent {
         Some(row) => match row.sent_at {
             Some(at) => format!("Sent {}", format::date_time(from_row(at), zone)),
@@ -146,10 +103,12 @@ async fn grant_page(
         },
         None => "No record".into(),
     };
+    let action = |verb: &str, may: bool| {
+        (grant.is_live() && may).then(|| format!("{}/{verb}", urls::grant(id)))
+    };
     render_with(
         form_status(&errors),
         GrantShowPage {
-            page,
             grant: grant_view(&grant, &people, &account.handle, zone),
             account_href: urls::account(account.id),
             email_sent,
@@ -166,65 +125,47 @@ async fn grant_page(
                 )
             }),
             guidelines: GUIDELINES.to_vec(),
-            confirm_url: (grant.is_live()
-                && grant.confirmed_at.is_none()
-                && grant.grantee_id == me.id)
-                .then(|| format!("{}/confirm", urls::grant(id))),
-            revoke_url: (grant.is_live() && manages).then(|| format!("{}/revoke", urls::grant(id))),
+            confirm_url: action(
+                "confirm",
+                grant.confirmed_at.is_none() && grant.grantee_id == me.id,
+            ),
+            revoke_url: action("revoke", manages),
             reason,
             errors,
+            page: me.page,
         },
     )
 }
 
-pub async fn grant_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id = grant_id(&path)?;
-    grant_page(&me, &state, page, id, String::new(), FormErrors::new()).await
+pub async fn grant_get(me: Signed, id: web::Path<GrantId>) -> Result<HttpResponse, AppError> {
+    grant_page(me, *id, String::new(), FormErrors::new()).await
 }
 
 pub async fn grant_confirm_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<GrantId>,
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let id = grant_id(&path)?;
-    let ctx = state.ctx();
-    let person = me.id;
-    state
-        .db
-        .run(move |conn| service::confirm(conn, &ctx, person, id))
-        .await?;
+    let id = *id;
+    me.write(move |tx| service::confirm(tx, id)).await?;
     FlashMessage::success("Thank you: your confirmation is recorded.").send();
     Ok(see_other(&urls::grant(id)))
 }
 
 pub async fn grant_revoke_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<GrantId>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<HttpResponse, AppError> {
-    let by = require_manager(&me)?;
-    let id = grant_id(&path)?;
-    let reason = match domain::parse_reason(&form.reason) {
-        Ok(reason) => reason,
-        Err(errors) => return grant_page(&me, &state, page, id, form.reason, errors).await,
+    let id = *id;
+    let reason = domain::parse_reason(&form.reason);
+    let revoked = me.write(move |tx| service::revoke(tx, id, reason)).await;
+    let done = |grant: Grant| {
+        let message = "Access is revoked. They, the custodians and the headteacher have been emailed, and the account's password must now be changed.";
+        (message.to_owned(), urls::account(grant.account_id))
     };
-    let ctx = state.ctx();
-    let grant = state
-        .db
-        .run(move |conn| service::revoke(conn, &ctx, &by, id, &reason))
-        .await?;
-    FlashMessage::success(
-        "Access is revoked. They, the custodians and the headteacher have been emailed, and the account's password must now be changed.",
-    )
-    .send();
-    Ok(see_other(&urls::account(grant.account_id)))
+    saved(revoked, done, |errors| {
+        grant_page(me, id, form.reason, errors)
+    })
+    .await
 }

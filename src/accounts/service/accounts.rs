@@ -1,239 +1,176 @@
-//! Opening, closing and password changes of official accounts.
+//! Opening, closing and password changes of official accounts: each one
+//! `Tx`, by a manager (checked first, so those who may not act hear 403
+//! before anything about their form).
 
 use time::Date;
 
+use super::access::{is_senior, manager, people_by_id, seniors, valid_custodians};
 use super::grants::end_in_tx;
-use super::{
-    account_event, add_unique, heads, is_senior, people_by_id, seniors, valid_custodians, By,
-};
+use super::notice::{event, heads, recipients};
 use crate::accounts::domain::{Account, EndKind, Grant, NewAccount};
 use crate::accounts::emails;
 use crate::accounts::store::{self, AccountRow};
-use crate::audit::{self, Action, Actor};
+use crate::audit::Action;
 use crate::clock::to_row;
-use crate::db::{dialect, DbConnection};
 use crate::error::{AppError, FormErrors};
 use crate::ids::AccountId;
-use crate::mail::{self};
 use crate::people::domain::Role;
-use crate::state::Ctx;
-use crate::web::urls;
+use crate::tx::Tx;
+use crate::web::{format, urls};
 
 /// Opens an account (or records one that already existed). The opener must
 /// be an SLT member or the head: a non-SLT person is never recorded.
-pub fn open(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    by: &By,
-    new: NewAccount,
-) -> Result<Result<Account, FormErrors>, AppError> {
-    dialect::write(conn, |conn| {
-        let people = people_by_id(conn)?;
-        let now = ctx.clock.now();
-        let (opened_on, opener) = match new.existing {
-            Some((date, opener)) => (date, opener),
-            None => (
-                crate::web::format::local_date(now, ctx.settings.time_zone),
-                by.id,
+/// `new` is the form as parsed: its errors come back once the actor may act.
+pub fn open(tx: &mut Tx, new: Result<NewAccount, FormErrors>) -> Result<Account, AppError> {
+    let me = manager(tx.actor)?;
+    let new = new.or_else(|errors| tx.refuse(errors))?;
+    let people = people_by_id(tx.conn)?;
+    let now = tx.now();
+    let (opened_on, opener) = new
+        .existing
+        .unwrap_or_else(|| (format::local_date(now, tx.ctx.settings.time_zone), me));
+    if !people.get(&opener).is_some_and(is_senior) {
+        return tx.refuse_field(
+            "opened_by",
+            "Only a member of the Senior Leadership Team can have opened an official account",
+        );
+    }
+    let id = AccountId::new();
+    let row = AccountRow {
+        id: id.to_string(),
+        platform: new.platform.as_str().into(),
+        handle: new.handle.clone(),
+        profile_url: new.profile_url.clone(),
+        purpose: new.purpose.clone(),
+        opened_by: opener.to_string(),
+        opened_on,
+        entered_by: me.to_string(),
+        entered_at: to_row(now),
+        recorded_as_existing: new.existing.is_some(),
+        password_change_due: false,
+        last_password_change_on: None,
+        last_password_change_by: None,
+        last_reviewed_at: None,
+        closed_at: None,
+        closed_by: None,
+        close_reason: None,
+    };
+    store::insert_account(tx.conn, &row)?;
+    // Whoever enters it holds the login first; the opener too, if still here.
+    store::insert_custodian(tx.conn, id, me, me, to_row(now))?;
+    if opener != me && people.get(&opener).is_some_and(|p| p.active) {
+        store::insert_custodian(tx.conn, id, opener, me, to_row(now))?;
+    }
+    let account = Account::try_from(row)?;
+    let opener_name = people
+        .get(&opener)
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let by = tx.actor.name();
+    let (action, summary) = if new.existing.is_some() {
+        (
+            Action::AccountRecorded,
+            format!(
+                "{by} recorded the existing {} account {}, opened by {opener_name} on {opened_on}",
+                account.platform.label(),
+                account.handle,
             ),
-        };
-        if !people.get(&opener).is_some_and(is_senior) {
-            let mut errors = FormErrors::new();
-            errors.add(
-                "opened_by",
-                "Only a member of the Senior Leadership Team can have opened an official account",
-            );
-            return Ok(Err(errors));
-        }
-        let id = AccountId::new();
-        let row = AccountRow {
-            id: id.to_string(),
-            platform: new.platform.as_str().into(),
-            handle: new.handle.clone(),
-            profile_url: new.profile_url.clone(),
-            purpose: new.purpose.clone(),
-            opened_by: opener.to_string(),
-            opened_on,
-            entered_by: by.id.to_string(),
-            entered_at: to_row(now),
-            recorded_as_existing: new.existing.is_some(),
-            password_change_due: false,
-            last_password_change_on: None,
-            last_password_change_by: None,
-            last_reviewed_at: None,
-            closed_at: None,
-            closed_by: None,
-            close_reason: None,
-        };
-        store::insert_account(conn, &row)?;
-        // Whoever enters it holds the login first; the opener too, if still here.
-        store::insert_custodian(conn, id, by.id, by.id, to_row(now))?;
-        if opener != by.id && people.get(&opener).is_some_and(|p| p.active) {
-            store::insert_custodian(conn, id, opener, by.id, to_row(now))?;
-        }
-        let account = Account::try_from(row)?;
-        let opener_name = people
-            .get(&opener)
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
-        let (action, summary) = if new.existing.is_some() {
-            (
-                Action::AccountRecorded,
-                format!(
-                    "{} recorded the existing {} account {}, opened by {} on {}",
-                    by.name,
-                    account.platform.label(),
-                    account.handle,
-                    opener_name,
-                    opened_on
-                ),
-            )
-        } else {
-            (
-                Action::AccountOpened,
-                format!(
-                    "{} opened the {} account {}",
-                    by.name,
-                    account.platform.label(),
-                    account.handle
-                ),
-            )
-        };
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            account_event(Actor::Person(by.id), action, id, summary).with_data(serde_json::json!({
-                "platform": account.platform.as_str(),
-                "opened_by": opener.to_string(),
-                "opened_on": opened_on.to_string(),
-            })),
-        )?;
-        let mut to = Vec::new();
-        add_unique(&mut to, seniors(&people));
-        mail::enqueue(
-            conn,
-            ctx.clock.as_ref(),
-            &ctx.settings,
-            emails::account_opened(
-                to,
-                &account,
-                &by.name,
-                &opener_name,
-                ctx.settings.link(&urls::account(id)),
+        )
+    } else {
+        (
+            Action::AccountOpened,
+            format!(
+                "{by} opened the {} account {}",
+                account.platform.label(),
+                account.handle
             ),
-        )?;
-        Ok(Ok(account))
-    })
+        )
+    };
+    let opened = event(tx, action, id, summary).with_data(serde_json::json!({
+        "platform": account.platform.as_str(),
+        "opened_by": opener.to_string(),
+        "opened_on": opened_on.to_string(),
+    }));
+    tx.record(opened)?;
+    let email = emails::account_opened(
+        recipients(None, [seniors(&people)]),
+        &account,
+        tx.actor.name(),
+        &opener_name,
+        tx.ctx.settings.link(&urls::account(id)),
+    );
+    tx.send(email)?;
+    Ok(account)
 }
 
 /// Closes an account with a reason; every live grant on it ends.
 pub fn close(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    by: &By,
+    tx: &mut Tx,
     account: AccountId,
-    reason: &str,
+    reason: Result<String, FormErrors>,
 ) -> Result<(), AppError> {
-    dialect::write(conn, |conn| {
-        let found = store::get_account(conn, account)?;
-        if !found.is_open() {
-            return Err(AppError::Conflict("This account is already closed.".into()));
-        }
-        store::close_account(conn, account, by.id, ctx.clock.now_row(), reason)?;
-        let people = people_by_id(conn)?;
-        for grant in store::list_grants_for_account(conn, account)?
-            .into_iter()
-            .filter(Grant::is_live)
-        {
-            end_in_tx(
-                conn,
-                ctx,
-                &people,
-                &grant,
-                Actor::Person(by.id),
-                EndKind::AccountClosed,
-                reason,
-            )?;
-        }
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            account_event(
-                Actor::Person(by.id),
-                Action::AccountClosed,
-                account,
-                format!("{} closed the account {}", by.name, found.handle),
-            ),
-        )?;
-        let mut to = Vec::new();
-        add_unique(&mut to, seniors(&people));
-        mail::enqueue(
-            conn,
-            ctx.clock.as_ref(),
-            &ctx.settings,
-            emails::account_closed(
-                to,
-                &found,
-                &by.name,
-                reason,
-                ctx.settings.link(&urls::account(account)),
-            ),
-        )?;
-        Ok(())
-    })
+    let me = manager(tx.actor)?;
+    let reason = reason.or_else(|errors| tx.refuse(errors))?;
+    let found = store::get_account(tx.conn, account)?;
+    if !found.is_open() {
+        return Err(AppError::Conflict("This account is already closed.".into()));
+    }
+    store::close_account(tx.conn, account, me, tx.now_row(), &reason)?;
+    let people = people_by_id(tx.conn)?;
+    for grant in store::list_grants_for_account(tx.conn, account)?
+        .into_iter()
+        .filter(Grant::is_live)
+    {
+        end_in_tx(tx, &people, &grant, EndKind::AccountClosed, &reason)?;
+    }
+    let summary = format!("{} closed the account {}", tx.actor.name(), found.handle);
+    let closed = event(tx, Action::AccountClosed, account, summary);
+    tx.record(closed)?;
+    let email = emails::account_closed(
+        recipients(None, [seniors(&people)]),
+        &found,
+        tx.actor.name(),
+        &reason,
+        tx.ctx.settings.link(&urls::account(account)),
+    );
+    tx.send(email)
 }
 
-/// A custodian (or the head) records that the password was changed.
+/// A custodian (or the head) records that the password was changed;
+/// `change` is the form as parsed: (changed on, note).
 pub fn record_password_change(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    by: &By,
+    tx: &mut Tx,
     account: AccountId,
-    changed_on: Date,
-    note: &str,
+    change: Result<(Date, String), FormErrors>,
 ) -> Result<(), AppError> {
-    dialect::write(conn, |conn| {
-        let found = store::get_account(conn, account)?;
-        if !found.is_open() {
-            return Err(AppError::Conflict("This account is closed.".into()));
-        }
-        let people = people_by_id(conn)?;
-        let custodians = valid_custodians(conn, account, &people)?;
-        if by.role != Role::Headteacher && !custodians.iter().any(|c| c.id == by.id) {
-            return Err(AppError::Forbidden(
-                "Only the account's custodians, or the headteacher, record its password changes.",
-            ));
-        }
-        store::insert_password_change(conn, account, changed_on, by.id, ctx.clock.now_row(), note)?;
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            account_event(
-                Actor::Person(by.id),
-                Action::PasswordChangeRecorded,
-                account,
-                format!(
-                    "{} recorded that the password of {} was changed on {}",
-                    by.name, found.handle, changed_on
-                ),
-            )
-            .with_data(serde_json::json!({ "changed_on": changed_on.to_string() })),
-        )?;
-        let mut to = Vec::new();
-        add_unique(&mut to, custodians);
-        add_unique(&mut to, heads(&people));
-        mail::enqueue(
-            conn,
-            ctx.clock.as_ref(),
-            &ctx.settings,
-            emails::password_changed(
-                to,
-                &found,
-                &by.name,
-                changed_on,
-                ctx.settings.link(&urls::account(account)),
-            ),
-        )?;
-        Ok(())
-    })
+    let me = manager(tx.actor)?;
+    let (changed_on, note) = change.or_else(|errors| tx.refuse(errors))?;
+    let found = store::get_account(tx.conn, account)?;
+    if !found.is_open() {
+        return Err(AppError::Conflict("This account is closed.".into()));
+    }
+    let people = people_by_id(tx.conn)?;
+    let custodians = valid_custodians(tx.conn, account, &people)?;
+    if tx.actor.role() != Some(Role::Headteacher) && !custodians.iter().any(|c| c.id == me) {
+        return Err(AppError::Forbidden(
+            "Only the account's custodians, or the headteacher, record its password changes.",
+        ));
+    }
+    store::insert_password_change(tx.conn, account, changed_on, me, tx.now_row(), &note)?;
+    let summary = format!(
+        "{} recorded that the password of {} was changed on {changed_on}",
+        tx.actor.name(),
+        found.handle
+    );
+    let recorded = event(tx, Action::PasswordChangeRecorded, account, summary)
+        .with_data(serde_json::json!({ "changed_on": changed_on.to_string() }));
+    tx.record(recorded)?;
+    let email = emails::password_changed(
+        recipients(None, [custodians, heads(&people)]),
+        &found,
+        tx.actor.name(),
+        changed_on,
+        tx.ctx.settings.link(&urls::account(account)),
+    );
+    tx.send(email)
 }

@@ -2,26 +2,41 @@
 //! person's logins for their page, and taking them away when their access
 //! changes.
 
-use super::{end_grants_of, store};
+use super::custody::end_custody_of;
+use super::grants::end_grants_of;
 use crate::accounts::domain::EndKind;
-use crate::audit::Actor;
+use crate::accounts::store;
+use crate::audit;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::PersonId;
+use crate::people::actor::Actor;
 use crate::people::domain::HeldAccess;
+use crate::people::store as people_store;
 use crate::state::{Ctx, Hooks};
+use crate::tx::Tx;
 
 /// The hooks `startup` gives every `Ctx`.
 pub const HOOKS: Hooks = Hooks {
     end_grants,
-    end_custody: super::end_custody_of,
+    end_custody,
     held_access,
 };
+
+/// Who acts, as the kit's `Actor`: `people` hands the hooks the audit
+/// log's actor, and the change is already inside its transaction.
+fn acting(conn: &mut DbConnection, actor: audit::Actor) -> Result<Actor, AppError> {
+    Ok(match actor {
+        audit::Actor::Person(id) => Actor::person(&people_store::get_person(conn, id)?),
+        audit::Actor::Cli => Actor::CommandLine,
+        audit::Actor::System => Actor::System,
+    })
+}
 
 fn end_grants(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    actor: Actor,
+    actor: audit::Actor,
     person: PersonId,
     leaving: bool,
     why: &str,
@@ -31,7 +46,36 @@ fn end_grants(
     } else {
         EndKind::Revoked
     };
-    end_grants_of(conn, ctx, actor, person, kind, why)
+    let actor = acting(conn, actor)?;
+    end_grants_of(
+        &mut Tx {
+            conn,
+            ctx,
+            actor: &actor,
+        },
+        person,
+        kind,
+        why,
+    )
+}
+
+fn end_custody(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: audit::Actor,
+    person: PersonId,
+    why: &str,
+) -> Result<usize, AppError> {
+    let actor = acting(conn, actor)?;
+    end_custody_of(
+        &mut Tx {
+            conn,
+            ctx,
+            actor: &actor,
+        },
+        person,
+        why,
+    )
 }
 
 /// Every login a person was given, with the account's handle, in one

@@ -1,0 +1,176 @@
+//! What the accounts pages share: people named, the rows of the register
+//! and of a grant, and what a form's POST does once its change ran.
+
+use std::future::Future;
+
+use actix_web::HttpResponse;
+use actix_web_flash_messages::FlashMessage;
+use serde::Deserialize;
+
+use crate::accounts::domain::{Account, Grant};
+use crate::accounts::service::{Overview, People};
+use crate::accounts::views::*;
+use crate::audit::store::EventRow;
+use crate::error::{AppError, FormErrors};
+use crate::ids::PersonId;
+use crate::web::{format, see_other, urls};
+
+/// The one-field form of closing an account and revoking a grant.
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    pub(super) reason: String,
+}
+
+/// After a change: on success `done` says what to flash and where to go;
+/// a refusal goes back to the form (`again`) with its errors; any other
+/// error stays as it is.
+pub(super) async fn saved<T, Again>(
+    result: Result<T, AppError>,
+    done: impl FnOnce(T) -> (String, String),
+    again: impl FnOnce(FormErrors) -> Again,
+) -> Result<HttpResponse, AppError>
+where
+    Again: Future<Output = Result<HttpResponse, AppError>>,
+{
+    match result {
+        Ok(value) => {
+            let (message, to) = done(value);
+            FlashMessage::success(message).send();
+            Ok(see_other(&to))
+        }
+        Err(AppError::Refused(errors)) => again(errors).await,
+        Err(error) => Err(error),
+    }
+}
+
+pub(super) fn name_of(people: &People, id: PersonId) -> String {
+    people
+        .get(&id)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| "Unknown".into())
+}
+
+/// Who an audit event names: a person, or Custodian itself.
+pub(super) fn who_did(people: &People, event: &EventRow) -> String {
+    event
+        .actor_id
+        .as_deref()
+        .and_then(PersonId::parse)
+        .map(|p| name_of(people, p))
+        .unwrap_or_else(|| "Custodian".into())
+}
+
+/// Whether a custodian can still act: active, and SLT or the head.
+pub(super) fn valid_custodian(people: &People, id: PersonId) -> bool {
+    people
+        .get(&id)
+        .is_some_and(|p| p.active && p.role.may_be_custodian())
+}
+
+fn flag(text: &'static str, tag: &'static str) -> Flag {
+    Flag { text, tag }
+}
+
+/// An account as a row of the register, for the person `me`.
+pub(super) fn row_view(
+    account: &Account,
+    overview: &Overview,
+    me: PersonId,
+    now: time::OffsetDateTime,
+    zone: &time_tz::Tz,
+) -> AccountRowView {
+    let custodians = overview
+        .custodians
+        .get(&account.id)
+        .cloned()
+        .unwrap_or_default();
+    let valid = |id: &PersonId| valid_custodian(&overview.people, *id);
+    let mut flags = Vec::new();
+    if account.is_open() {
+        if account.password_change_due {
+            flags.push(flag("Password change due", "tag--red"));
+        }
+        if !custodians.iter().any(|(id, _)| valid(id)) {
+            flags.push(flag("No active custodian", "tag--red"));
+        } else if custodians.iter().any(|(id, _)| !valid(id)) {
+            flags.push(flag("A custodian has left SLT", "tag--amber"));
+        }
+        if account.review_overdue(now) {
+            flags.push(flag("Access review overdue", "tag--amber"));
+        }
+    }
+    let my_grant: Option<&Grant> = overview
+        .live
+        .iter()
+        .find(|g| g.account_id == account.id && g.grantee_id == me);
+    AccountRowView {
+        href: urls::account(account.id),
+        platform: account.platform.label(),
+        handle: account.handle.clone(),
+        profile_url: account.profile_url.clone(),
+        purpose: account.purpose.clone(),
+        status: if account.is_open() { "Open" } else { "Closed" },
+        status_tag: if account.is_open() {
+            "tag--green"
+        } else {
+            "tag--grey"
+        },
+        flags,
+        custodians: custodians
+            .iter()
+            .map(|(id, _)| name_of(&overview.people, *id))
+            .collect::<Vec<_>>()
+            .join(", "),
+        last_password_change: account
+            .last_password_change_on
+            .map(format::calendar_date)
+            .unwrap_or_else(|| "Not recorded".into()),
+        last_reviewed: account
+            .last_reviewed_at
+            .map(|t| format::date(t, zone))
+            .unwrap_or_else(|| "Never".into()),
+        my_access: my_grant.map(|g| match g.ends_on {
+            Some(date) => format!("You have access until {}", format::calendar_date(date)),
+            None => "You have access".into(),
+        }),
+    }
+}
+
+/// When a grant ends, or "No end date".
+pub(super) fn ends_on(grant: &Grant) -> String {
+    grant
+        .ends_on
+        .map(format::calendar_date)
+        .unwrap_or_else(|| "No end date".into())
+}
+
+pub(super) fn grant_view(
+    grant: &Grant,
+    people: &People,
+    account: &str,
+    zone: &time_tz::Tz,
+) -> GrantRowView {
+    let (status, status_tag) = match (grant.is_live(), grant.confirmed_at, grant.end_kind) {
+        (true, Some(_), _) => ("Live".to_owned(), "tag--green"),
+        (true, None, _) => ("Live, not yet confirmed".to_owned(), "tag--amber"),
+        (false, _, Some(kind)) => (kind.label().to_owned(), "tag--grey"),
+        (false, _, None) => ("Ended".to_owned(), "tag--grey"),
+    };
+    GrantRowView {
+        href: urls::grant(grant.id),
+        grantee: name_of(people, grant.grantee_id),
+        granted_by: name_of(people, grant.granted_by),
+        granted_at: format::date_time(grant.granted_at, zone),
+        aim: grant.aim.label(),
+        purpose: grant.purpose.clone(),
+        ends_on: ends_on(grant),
+        status,
+        status_tag,
+        confirmed: grant
+            .confirmed_at
+            .map(|t| format::date_time(t, zone))
+            .unwrap_or_else(|| "Not yet".into()),
+        account: account.to_owned(),
+    }
+}

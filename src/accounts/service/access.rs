@@ -1,0 +1,76 @@
+//! Who may manage the official accounts, and the people the register
+//! names: everyone by id, and the custodians who can still act.
+
+use std::collections::HashMap;
+
+use crate::accounts::domain::Account;
+use crate::accounts::store;
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::ids::{AccountId, PersonId};
+use crate::people::actor::Actor;
+use crate::people::domain::Person;
+use crate::people::store as people_store;
+
+/// Why anyone but SLT and the head is refused.
+pub const MANAGERS_ONLY: &str =
+    "Only the Senior Leadership Team and the headteacher manage the school's official accounts.";
+
+/// Everyone, by id.
+pub type People = HashMap<PersonId, Person>;
+
+/// The acting manager's id: a member of SLT or the head, signed in.
+pub(super) fn manager(actor: &Actor) -> Result<PersonId, AppError> {
+    match (actor.id(), actor.role()) {
+        (Some(id), Some(role)) if role.manages_people() => Ok(id),
+        _ => Err(AppError::Forbidden(MANAGERS_ONLY)),
+    }
+}
+
+/// The account, for a manager.
+pub(super) fn managed(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: AccountId,
+) -> Result<Account, AppError> {
+    manager(actor)?;
+    store::get_account(conn, id)
+}
+
+/// Whether a person may hold an account's login: SLT or the head.
+pub(super) fn is_senior(person: &Person) -> bool {
+    person.role.may_be_custodian()
+}
+
+/// Everyone, by id, to name and address people in one query.
+pub(super) fn people_by_id(conn: &mut DbConnection) -> Result<People, AppError> {
+    Ok(people_store::list_people(conn)?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}
+
+/// The active members of SLT and the head, by name.
+pub(super) fn seniors(people: &People) -> Vec<Person> {
+    let mut all: Vec<Person> = people
+        .values()
+        .filter(|p| p.active && is_senior(p))
+        .cloned()
+        .collect();
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    all
+}
+
+/// The account's current custodians who can still act: active SLT or head.
+pub(super) fn valid_custodians(
+    conn: &mut DbConnection,
+    account: AccountId,
+    people: &People,
+) -> Result<Vec<Person>, AppError> {
+    Ok(store::list_current_custodians(conn, Some(account))?
+        .into_iter()
+        .filter_map(|c| PersonId::parse(&c.person_id).and_then(|id| people.get(&id)))
+        .filter(|p| p.active && is_senior(p))
+        .cloned()
+        .collect())
+}

@@ -1,0 +1,47 @@
+//! How a change to an official account is told: its audit event, and who
+//! is emailed (the emails are clause j's written record).
+
+use super::access::People;
+use crate::audit::{Action, NewEvent, Subject};
+use crate::ids::AccountId;
+use crate::mail::Recipient;
+use crate::people::domain::{Person, Role};
+use crate::tx::Tx;
+
+/// The audit event of a change to `account`, by the acting person.
+pub(super) fn event(tx: &Tx, action: Action, account: AccountId, summary: String) -> NewEvent {
+    NewEvent::new(
+        tx.actor.recorded(),
+        action,
+        Subject::of("account", account),
+        summary,
+    )
+}
+
+pub(super) fn recipient(person: &Person) -> Recipient {
+    Recipient::new(&person.name, &person.email)
+}
+
+/// `first` (whatever their standing), then each active person of
+/// `groups`, everyone once.
+pub(super) fn recipients(
+    first: Option<&Person>,
+    groups: impl IntoIterator<Item = Vec<Person>>,
+) -> Vec<Recipient> {
+    let mut to: Vec<Recipient> = first.map(recipient).into_iter().collect();
+    for person in groups.into_iter().flatten() {
+        if person.active && !to.iter().any(|r| r.address == person.email) {
+            to.push(recipient(&person));
+        }
+    }
+    to
+}
+
+/// The active headteacher(s).
+pub(super) fn heads(people: &People) -> Vec<Person> {
+    people
+        .values()
+        .filter(|p| p.active && p.role == Role::Headteacher)
+        .cloned()
+        .collect()
+}
