@@ -121,7 +121,15 @@ fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
                 today,
             )
             .unwrap();
-            moderation::record(&mut conn, &ctx, &me(head), account.id, new).unwrap();
+            let actor = custodian::people::actor::Actor::Person {
+                id: head.id,
+                name: head.name.clone(),
+                role: head.role,
+            };
+            custodian::tx::write(&mut conn, &ctx, &actor, |tx| {
+                moderation::record(tx, account.id, Ok(new))
+            })
+            .unwrap();
         }
     }
     staff
