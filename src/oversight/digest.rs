@@ -52,14 +52,12 @@ pub fn send_due(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppError> {
     if recipients.is_empty() {
         return Ok(0);
     }
-    let sent = store::list_sent(conn, week_start)?;
-    let off = store::list_opted_out(conn)?;
+    let not_due = store::list_not_due(conn, week_start)?;
     let mut count = 0;
     for person in recipients {
-        let id = person.id.to_string();
         // Nobody is sent a week that ended before they joined Custodian: on
         // a new install, the first digest is the first whole week.
-        if sent.contains(&id) || off.contains(&id) || person.created_at > due_at {
+        if not_due.contains(&person.id.to_string()) || person.created_at > due_at {
             continue;
         }
         if send_one(conn, ctx, &person, week_start, due_at)? {

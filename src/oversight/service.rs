@@ -71,12 +71,7 @@ pub fn switch_digest(tx: &mut Tx, on: Option<bool>) -> Result<(), AppError> {
         return Err(AppError::Forbidden(DIGEST_READERS));
     }
     let on = on.ok_or_else(|| AppError::BadRequest("Choose on or off.".into()))?;
-    let changed = if on {
-        store::delete_opt_out(tx.conn, me)?
-    } else {
-        store::insert_opt_out(tx.conn, me, tx.now_row())?
-    };
-    if changed {
+    if store::set_opted_out(tx.conn, me, !on, tx.now_row())? {
         let (action, word) = match on {
             true => (Action::DigestSwitchedOn, "on"),
             false => (Action::DigestSwitchedOff, "off"),

@@ -222,12 +222,21 @@ pub fn is_opted_out(conn: &mut DbConnection, person: PersonId) -> Result<bool, A
     Ok(off > 0)
 }
 
-/// Switches the digest off for `person`; `false` if it was off already.
-pub fn insert_opt_out(
+/// Switches the digest off for `person` (`off`), or on again; `false` if
+/// it was so already.
+pub fn set_opted_out(
     conn: &mut DbConnection,
     person: PersonId,
+    off: bool,
     at: PrimitiveDateTime,
 ) -> Result<bool, AppError> {
+    if !off {
+        let deleted = diesel::delete(
+            digest_opt_outs::table.filter(digest_opt_outs::person_id.eq(person.to_string())),
+        )
+        .execute(conn)?;
+        return Ok(deleted > 0);
+    }
     Ok(try_insert(conn, |c| {
         diesel::insert_into(digest_opt_outs::table)
             .values((
@@ -238,28 +247,24 @@ pub fn insert_opt_out(
     })?)
 }
 
-/// Switches the digest on again for `person`; `false` if it was on.
-pub fn delete_opt_out(conn: &mut DbConnection, person: PersonId) -> Result<bool, AppError> {
-    let deleted = diesel::delete(
-        digest_opt_outs::table.filter(digest_opt_outs::person_id.eq(person.to_string())),
-    )
-    .execute(conn)?;
-    Ok(deleted > 0)
-}
-
-/// Everyone who switched the digest off, by id.
-pub fn list_opted_out(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
-    Ok(digest_opt_outs::table
-        .select(digest_opt_outs::person_id)
-        .load(conn)?)
-}
-
-/// Everyone sent the digest of the week starting `week_start`, by id.
-pub fn list_sent(conn: &mut DbConnection, week_start: Date) -> Result<Vec<String>, AppError> {
-    Ok(digests::table
+/// Who is not to be sent the digest of the week starting `week_start`:
+/// whoever was sent it already, and whoever switched it off; by id.
+pub fn list_not_due(
+    conn: &mut DbConnection,
+    week_start: Date,
+) -> Result<HashSet<String>, AppError> {
+    let mut ids: HashSet<String> = digests::table
         .filter(digests::week_start.eq(week_start))
         .select(digests::recipient_id)
-        .load(conn)?)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    ids.extend(
+        digest_opt_outs::table
+            .select(digest_opt_outs::person_id)
+            .load::<String>(conn)?,
+    );
+    Ok(ids)
 }
 
 /// Claims the week's digest for `person`; `false` if another instance
