@@ -12,10 +12,12 @@ use crate::auth::password::{Hasher, NewPassword};
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::db::{dialect, Db};
+use crate::error::AppError;
 use crate::people::actor::Actor;
 use crate::people::domain::{EmailAddress, NewPerson, Role};
 use crate::people::service;
 use crate::startup::Application;
+use crate::tx;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -167,8 +169,9 @@ fn user_add(
     };
     let db = open(&settings)?;
     let ctx = crate::startup::ctx(Arc::new(settings), Arc::new(SystemClock));
-    let added = service::add(&mut *db.conn()?, &ctx, &Actor::CommandLine, new, hash)
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let added = tx::write(&mut *db.conn()?, &ctx, &Actor::CommandLine, |tx| {
+        service::add(tx, Ok(new), hash)
+    });
     match added {
         Ok(added) => {
             println!(
@@ -182,10 +185,13 @@ fn user_add(
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(refused) => {
-            eprintln!("custodian: {}", refused.message());
+        Err(AppError::Refused(refused)) => {
+            for (_, message) in refused.all() {
+                eprintln!("custodian: {message}");
+            }
             Ok(ExitCode::FAILURE)
         }
+        Err(error) => Err(anyhow::anyhow!("{error:?}")),
     }
 }
 
@@ -218,7 +224,10 @@ fn user_role(settings: Settings, email: &str, role: &str) -> anyhow::Result<Exit
     let sitting = crate::people::store::list_active_with_roles(&mut conn, &[Role::Chair])
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let before = person.role;
-    match service::change_role(&mut conn, &ctx, &Actor::CommandLine, person.id, role) {
+    let changed = tx::write(&mut conn, &ctx, &Actor::CommandLine, |tx| {
+        service::change_role(tx, person.id, Ok(role))
+    });
+    match changed {
         Ok(after) if after.role == before => {
             println!(
                 "{} <{}> is already {}.",
@@ -243,7 +252,7 @@ fn user_role(settings: Settings, email: &str, role: &str) -> anyhow::Result<Exit
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(crate::error::AppError::Conflict(why)) => {
+        Err(AppError::Conflict(why)) => {
             eprintln!("custodian: {why}");
             Ok(ExitCode::FAILURE)
         }

@@ -24,6 +24,7 @@ pub mod declarations;
 pub mod demo;
 pub mod error;
 pub mod ids;
+pub mod jobs;
 pub mod mail;
 pub mod moderation;
 pub mod oversight;

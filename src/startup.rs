@@ -25,6 +25,7 @@ use crate::config::Settings;
 use crate::db::schema::app_secrets;
 use crate::db::{Db, DbConnection};
 use crate::error::AppError;
+use crate::jobs::{self, Job};
 use crate::mail::sender::Sender;
 pub use crate::state::{AppState, Ctx};
 use crate::web::{
@@ -164,11 +165,17 @@ impl Application {
         let stop = self.stop;
         let stopped = stop.subscribe();
         let sender = tokio::spawn(self.sender.run(stopped.clone()));
-        let housekeeping = tokio::spawn(housekeeping(self.state.clone(), stopped));
+        let scheduled = tokio::spawn(jobs::run_until_stopped(
+            self.state.db.clone(),
+            self.state.ctx(),
+            scheduled_jobs(&self.state.settings),
+            self.state.settings.job_interval,
+            stopped,
+        ));
         let served = self.server.await;
         let _ = stop.send(true);
         let _ = sender.await;
-        let _ = housekeeping.await;
+        let _ = scheduled.await;
         served.map_err(Into::into)
     }
 }
@@ -279,34 +286,33 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
     Ok(server)
 }
 
-/// Scheduled work: grants past their end date end, and expired sessions
-/// are cleared. Safe to run on several instances at once.
-async fn housekeeping(state: AppState, mut stopped: watch::Receiver<bool>) {
-    loop {
-        let ctx = state.ctx();
-        let done = state
-            .db
-            .run(move |conn| {
-                let expired = crate::accounts::service::expire_due(conn, &ctx)?;
-                if ctx.settings.send_reconfirmations {
-                    crate::declarations::service::send_reconfirmation_requests(conn, &ctx)?;
-                }
-                crate::policy::service::send_requests(conn, &ctx)?;
-                if ctx.settings.send_digests {
-                    crate::oversight::digest::send_due(conn, &ctx)?;
-                }
-                session_store::delete_expired(conn, ctx.clock.now_row())?;
-                Ok(expired)
-            })
-            .await;
-        match done {
-            Ok(0) => {}
-            Ok(expired) => tracing::info!(expired, "grants ended on their end date"),
-            Err(error) => tracing::warn!(error = ?error, "scheduled work"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(state.settings.job_interval) => {}
-            _ = stopped.wait_for(|stop| *stop) => return,
-        }
+/// Every scheduled job, in the order they run: the registers' and the
+/// core's, wired here because only `startup` may know the registers. Jobs
+/// the settings switch off are left out. The tests run this same list.
+pub fn scheduled_jobs(settings: &Settings) -> Vec<Job> {
+    let mut jobs = vec![Job {
+        name: "accounts.end_grants_past_their_end_date",
+        run: crate::accounts::service::expire_due,
+    }];
+    if settings.send_reconfirmations {
+        jobs.push(Job {
+            name: "declarations.ask_to_reconfirm",
+            run: crate::declarations::service::send_reconfirmation_requests,
+        });
     }
+    jobs.push(Job {
+        name: "policy.ask_to_acknowledge",
+        run: crate::policy::service::send_requests,
+    });
+    if settings.send_digests {
+        jobs.push(Job {
+            name: "oversight.send_weekly_digests",
+            run: crate::oversight::digest::send_due,
+        });
+    }
+    jobs.push(Job {
+        name: "auth.remove_expired_sessions",
+        run: |conn, ctx| session_store::delete_expired(conn, ctx.clock.now_row()),
+    });
+    jobs
 }

@@ -265,24 +265,17 @@ impl NewConcern {
             MAX_SHORT_TEXT,
             TextKind::Line,
         );
-        let happened_on = match parse_date(&input.happened_on) {
-            Some(d) if d > today => {
-                errors.add(
-                    "happened_on",
-                    "The date it happened must be today or earlier",
-                );
-                None
-            }
-            Some(d) => Some(d),
-            None if input.happened_on.trim().is_empty() => {
-                errors.add("happened_on", "Enter the date it happened");
-                None
-            }
-            None => {
-                errors.add("happened_on", "Enter the date it happened, like 2026-11-24");
-                None
-            }
-        };
+        let happened_on = past_date(
+            &mut errors,
+            "happened_on",
+            &input.happened_on,
+            today,
+            [
+                "Enter the date it happened",
+                "The date it happened must be today or earlier",
+                "Enter the date it happened, like 2026-11-24",
+            ],
+        );
         let what_happened = text(
             &mut errors,
             "what_happened",
@@ -304,6 +297,32 @@ impl NewConcern {
     }
 }
 
+/// A date typed into a form that must be today or earlier; else the
+/// message for it (`[missing, in the future, unreadable]`) beside the field.
+pub fn past_date(
+    errors: &mut FormErrors,
+    field: &'static str,
+    raw: &str,
+    today: Date,
+    [missing, future, unreadable]: [&str; 3],
+) -> Option<Date> {
+    match parse_date(raw) {
+        Some(d) if d <= today => Some(d),
+        Some(_) => {
+            errors.add(field, future);
+            None
+        }
+        None if raw.trim().is_empty() => {
+            errors.add(field, missing);
+            None
+        }
+        None => {
+            errors.add(field, unreadable);
+            None
+        }
+    }
+}
+
 /// When the LADO referral for an allegation classified at `from` is due:
 /// the same time of day, `working_days` weekdays later at the school.
 /// Bank holidays are not known to Custodian, so they count as working days.
@@ -318,6 +337,13 @@ pub fn lado_due(from: OffsetDateTime, working_days: u8, zone: &Tz) -> OffsetDate
         }
     }
     due
+}
+
+/// An evidence file as received, its type already read from its content.
+pub struct Upload {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 /// The evidence types accepted, read from a file's first bytes, never from

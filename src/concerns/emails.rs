@@ -5,6 +5,26 @@
 use super::domain::{Outcome, Reviewer};
 use crate::mail::{Email, Recipient};
 
+/// An email to one person with its button: `action` opening `link`.
+fn email(
+    to: Recipient,
+    kind: &'static str,
+    subject: String,
+    paragraphs: Vec<String>,
+    action: &str,
+    link: String,
+) -> Email {
+    Email {
+        kind,
+        subject,
+        greeting: format!("Dear {},", to.name),
+        paragraphs,
+        action: Some((action.into(), link)),
+        after: vec![],
+        to: vec![to],
+    }
+}
+
 fn kind(reviewer: Reviewer, what: &'static str) -> &'static str {
     match (reviewer, what) {
         (Reviewer::Headteacher, "raised") => "concern_raised",
@@ -18,21 +38,20 @@ fn kind(reviewer: Reviewer, what: &'static str) -> &'static str {
 
 /// To the reviewer: something awaits them.
 pub fn raised(to: Recipient, reviewer: Reviewer, reference: &str, link: String) -> Email {
-    Email {
-        kind: kind(reviewer, "raised"),
-        subject: format!("A concern has been raised with you ({reference})"),
-        greeting: format!("Dear {},", to.name),
-        paragraphs: vec![
+    email(
+        to,
+        kind(reviewer, "raised"),
+        format!("A concern has been raised with you ({reference})"),
+        vec![
             format!(
                 "A concern, reference {reference}, has been raised with you under the \
                  Social Networking Policy. Please look at it at the earliest opportunity."
             ),
             "For confidentiality, this email carries no details: they are behind sign-in.".into(),
         ],
-        action: Some(("Open the concern".into(), link)),
-        after: vec![],
-        to: vec![to],
-    }
+        "Open the concern",
+        link,
+    )
 }
 
 /// To the person who raised it: it has arrived, and who has it.
@@ -68,15 +87,14 @@ pub fn receipt(
          safeguarding policy."
             .into(),
     );
-    Email {
-        kind: kind(reviewer, "receipt"),
-        subject: format!("Your concern has been received ({reference})"),
-        greeting: format!("Dear {},", to.name),
+    email(
+        to,
+        kind(reviewer, "receipt"),
+        format!("Your concern has been received ({reference})"),
         paragraphs,
-        action: Some(("See your concern".into(), link)),
-        after: vec![],
-        to: vec![to],
-    }
+        "See your concern",
+        link,
+    )
 }
 
 /// To the person who raised it: the outcome, and nothing else.
@@ -87,19 +105,18 @@ pub fn outcome(
     outcome: Outcome,
     link: String,
 ) -> Email {
-    Email {
-        kind: kind(reviewer, "outcome"),
-        subject: format!("Your concern has been closed ({reference})"),
-        greeting: format!("Dear {},", to.name),
-        paragraphs: vec![
+    email(
+        to,
+        kind(reviewer, "outcome"),
+        format!("Your concern has been closed ({reference})"),
+        vec![
             format!(
                 "Your concern, reference {reference}, has been closed. The outcome: {}.",
                 outcome.label().to_lowercase()
             ),
             "Thank you for raising it.".into(),
         ],
-        action: Some(("See your concern".into(), link)),
-        after: vec![],
-        to: vec![to],
-    }
+        "See your concern",
+        link,
+    )
 }

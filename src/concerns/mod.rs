@@ -12,6 +12,7 @@ pub mod domain;
 pub mod emails;
 pub mod handlers;
 pub mod service;
+pub mod steps;
 pub mod store;
 pub mod upload;
 pub mod views;
@@ -29,22 +30,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/concerns/{id}/evidence/{file}",
             web::get().to(handlers::evidence_get),
         )
-        .route("/concerns/{id}/notes", web::post().to(handlers::note_post))
-        .route(
-            "/concerns/{id}/actions",
-            web::post().to(handlers::action_post),
-        )
-        .route(
-            "/concerns/{id}/status",
-            web::post().to(handlers::status_post),
-        )
-        .route(
-            "/concerns/{id}/classification",
-            web::post().to(handlers::classify_post),
-        )
-        .route("/concerns/{id}/close", web::post().to(handlers::close_post))
-        .route(
-            "/concerns/{id}/informed",
-            web::post().to(handlers::informed_post),
-        );
+        .route(&handlers::steps_path(), web::post().to(handlers::step_post));
 }

@@ -51,6 +51,26 @@ pub struct CaseRow {
     pub updated_at: PrimitiveDateTime,
 }
 
+impl CaseRow {
+    /// The case of a concern just raised: nothing done on it yet.
+    pub fn new(id: ConcernId, reviewer: Reviewer, status: Status, now: PrimitiveDateTime) -> Self {
+        Self {
+            concern_id: id.to_string(),
+            reviewer_role: reviewer.as_str().into(),
+            status: status.as_str().into(),
+            classification: None,
+            lado_due_at: None,
+            lado_referred_on: None,
+            outcome: None,
+            closing_summary: None,
+            closed_at: None,
+            person_informed_on: None,
+            raised_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// A concern as raised and where it stands now.
 #[derive(Debug, Clone)]
 pub struct Concern {
@@ -78,7 +98,7 @@ pub struct Concern {
 }
 
 impl Concern {
-    fn from_rows(row: ConcernRow, case: CaseRow) -> Result<Self, AppError> {
+    fn from_pair((row, case): (ConcernRow, CaseRow)) -> Result<Self, AppError> {
         let bad = || AppError::internal(anyhow::anyhow!("concern {}: unreadable row", row.id));
         Ok(Concern {
             id: ConcernId::parse(&row.id).ok_or_else(bad)?,
@@ -262,26 +282,24 @@ pub fn insert_entry(conn: &mut DbConnection, row: &EntryRow) -> Result<(), AppEr
 }
 
 pub fn find_concern(conn: &mut DbConnection, id: ConcernId) -> Result<Option<Concern>, AppError> {
-    let found: Option<(ConcernRow, CaseRow)> = concerns::table
+    let found = concerns::table
         .inner_join(concern_cases::table)
         .filter(concerns::id.eq(id.to_string()))
         .select((ConcernRow::as_select(), CaseRow::as_select()))
         .first(conn)
         .optional()?;
-    found.map(|(c, k)| Concern::from_rows(c, k)).transpose()
+    found.map(Concern::from_pair).transpose()
 }
 
 /// The concerns one person raised, newest first.
 pub fn list_raised_by(conn: &mut DbConnection, person: PersonId) -> Result<Vec<Concern>, AppError> {
-    concerns::table
+    let rows = concerns::table
         .inner_join(concern_cases::table)
         .filter(concerns::raised_by.eq(person.to_string()))
         .order(concerns::raised_at.desc())
         .select((ConcernRow::as_select(), CaseRow::as_select()))
-        .load::<(ConcernRow, CaseRow)>(conn)?
-        .into_iter()
-        .map(|(c, k)| Concern::from_rows(c, k))
-        .collect()
+        .load(conn)?;
+    rows.into_iter().map(Concern::from_pair).collect()
 }
 
 /// A reviewer's concerns, oldest first: the open ones, or the closed ones.
@@ -308,11 +326,8 @@ pub fn list_for_reviewer(
             )
             .order(concern_cases::raised_at.asc())
     };
-    query
-        .load::<(ConcernRow, CaseRow)>(conn)?
-        .into_iter()
-        .map(|(c, k)| Concern::from_rows(c, k))
-        .collect()
+    let rows = query.load(conn)?;
+    rows.into_iter().map(Concern::from_pair).collect()
 }
 
 /// How many concerns are open for a reviewer, never counting those about

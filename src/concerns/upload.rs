@@ -7,9 +7,11 @@ use std::collections::HashMap;
 use actix_multipart::Multipart;
 use futures_util::TryStreamExt;
 
-use super::domain::{clean_file_name, sniff_evidence, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES};
-use super::service::Upload;
-use crate::error::AppError;
+use super::domain::{
+    clean_file_name, sniff_evidence, NewConcern, RaiseInput, Upload, MAX_EVIDENCE_BYTES,
+    MAX_EVIDENCE_FILES,
+};
+use crate::error::{AppError, FormErrors};
 
 /// Text fields are small; anything larger is not from our form.
 const MAX_FIELD_BYTES: usize = 64 * 1024;
@@ -31,6 +33,27 @@ pub struct Submission {
 impl Submission {
     pub fn field(&self, name: &str) -> String {
         self.fields.get(name).cloned().unwrap_or_default()
+    }
+
+    /// The form as typed, and as parsed: every field's problem, and the
+    /// refused files' beside the evidence field.
+    pub fn parse(&self, today: time::Date) -> (RaiseInput, Result<NewConcern, FormErrors>) {
+        let typed = RaiseInput {
+            about: self.field("about"),
+            about_person: self.field("about_person"),
+            about_account: self.field("about_account"),
+            about_detail: self.field("about_detail"),
+            implicates_chair: self.field("implicates_chair") == "yes",
+            happened_on: self.field("happened_on"),
+            what_happened: self.field("what_happened"),
+        };
+        let parsed = NewConcern::parse(&typed, today);
+        if self.file_errors.is_empty() {
+            return (typed, parsed);
+        }
+        let mut errors = parsed.err().unwrap_or_default();
+        errors.add("evidence", self.file_errors.join(". "));
+        (typed, Err(errors))
     }
 }
 

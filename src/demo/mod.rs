@@ -129,8 +129,7 @@ fn add(
     hash: Option<String>,
 ) -> anyhow::Result<Person> {
     let new = NewPerson::parse(name, email, role.as_str()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    Ok(service::add(conn, ctx, by, new, hash)
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?
-        .map_err(|e| anyhow::anyhow!(e.message()))?
-        .person)
+    let added = crate::tx::write(conn, ctx, by, |tx| service::add(tx, Ok(new), hash))
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(added.person)
 }

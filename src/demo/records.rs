@@ -30,19 +30,15 @@ pub(super) fn seed_concerns(
     clock: &ManualClock,
     people: &[Person],
 ) -> Result<(), AppError> {
-    use crate::auth::current::CurrentPerson;
-    use crate::concerns::domain::{ActionKind, Classification, NewConcern, Outcome, RaiseInput};
-    use crate::concerns::service::{self as concerns, Step, Upload};
+    use crate::concerns::domain::{
+        ActionKind, Classification, NewConcern, Outcome, RaiseInput, Upload,
+    };
+    use crate::concerns::service as concerns;
+    use crate::concerns::steps::Step;
     let [head, deputy, priya, tom, amira, sam, chair] = people else {
         return Err(AppError::internal(anyhow::anyhow!(
             "the demo school has seven people"
         )));
-    };
-    let me = |p: &Person| CurrentPerson {
-        id: p.id,
-        name: p.name.clone(),
-        email: p.email.clone(),
-        role: p.role,
     };
     let today = || crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
     let raise = |conn: &mut DbConnection,
@@ -63,10 +59,10 @@ pub(super) fn seed_concerns(
         };
         let new = NewConcern::parse(&input, today())
             .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
-        concerns::raise(conn, ctx, &me(by), new, files)
+        as_(conn, ctx, by, |tx| concerns::raise(tx, Ok(new), files)).map(|r| r.concern)
     };
     let step = |conn: &mut DbConnection, by: &Person, id, step| {
-        concerns::add_step(conn, ctx, &me(by), id, step)
+        concerns::take_step(conn, ctx, &Actor::person(by), id, Ok(step))
     };
     let screenshot = || {
         vec![Upload {
@@ -187,7 +183,7 @@ pub(super) fn seed_concerns(
     };
     let new = NewConcern::parse(&input, today())
         .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
-    concerns::raise(conn, ctx, &me(priya), new, vec![])?;
+    as_(conn, ctx, priya, |tx| concerns::raise(tx, Ok(new), vec![]))?;
 
     // An allegation, referred to the LADO and closed with KCSIE's outcome.
     clock.advance(time::Duration::days(3));
@@ -248,7 +244,9 @@ pub(super) fn seed_concerns(
     };
     let new = NewConcern::parse(&input, today())
         .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
-    concerns::raise(conn, ctx, &me(sam), new, screenshot())?;
+    as_(conn, ctx, sam, |tx| {
+        concerns::raise(tx, Ok(new), screenshot())
+    })?;
     let overdue = raise(
         conn,
         tom,

@@ -155,7 +155,7 @@ pub(super) fn seed_accounts(
 
     clock.advance(time::Duration::days(20));
     let head_by = crate::people::actor::Actor::person(head);
-    service::deactivate(conn, ctx, &head_by, leaver.id).map_err(fail)?;
+    crate::tx::write(conn, ctx, &head_by, |tx| service::deactivate(tx, leaver.id)).map_err(fail)?;
     accounts::record_password_change(conn, ctx, &as_by(priya), instagram.id, today(clock), "")
         .map_err(fail)?;
     let review: HashMap<GrantId, bool> = [(amira_instagram.id, true)].into_iter().collect();

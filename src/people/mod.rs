@@ -1,35 +1,18 @@
 //! People: everyone who signs in, their roles, and leavers (deactivated,
-//! never deleted), and the chair of governors' handover.
+//! never deleted), and the chair of governors' handover. A core module:
+//! the registers above use its domain, store and actor, and it reaches
+//! them only through `state::Hooks`.
+//!
+//! `handlers` are the pages (`routes` says where), `service` what people
+//! do and see (who may, inside), `store` the queries, `views` the pages'
+//! structs, `actor` who is acting.
 
 pub mod actor;
 pub mod domain;
 pub mod handlers;
+mod routes;
 pub mod service;
 pub mod store;
 pub mod views;
 
-use actix_web::web;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    use crate::web::urls;
-    cfg.route(urls::PEOPLE, web::get().to(handlers::list_get))
-        .route(urls::PEOPLE_NEW, web::get().to(handlers::new_get))
-        .route(urls::PEOPLE_NEW, web::post().to(handlers::new_post))
-        .route("/people/{id}", web::get().to(handlers::show_get))
-        .route("/people/{id}/role", web::post().to(handlers::role_post))
-        .route(
-            "/people/{id}/deactivate",
-            web::post().to(handlers::deactivate_post),
-        )
-        .route(urls::CHAIR_HANDOVER, web::get().to(handlers::handover_get))
-        .route(
-            urls::CHAIR_HANDOVER,
-            web::post().to(handlers::handover_post),
-        )
-        .route(
-            urls::CHAIR_HANDOVER_CANCEL,
-            web::post().to(handlers::handover_cancel_post),
-        )
-        .route(urls::CHAIR_ACCEPT, web::get().to(handlers::accept_get))
-        .route(urls::CHAIR_ACCEPT, web::post().to(handlers::accept_post));
-}
+pub use routes::routes;

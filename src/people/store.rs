@@ -3,10 +3,10 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use super::domain::{Person, Role};
+use super::domain::{NewPerson, Person, Role};
 use crate::clock::from_row;
 use crate::db::schema::{chair_handovers, people};
-use crate::db::DbConnection;
+use crate::db::{try_insert, DbConnection};
 use crate::error::AppError;
 use crate::ids::PersonId;
 
@@ -43,6 +43,30 @@ impl TryFrom<PersonRow> for Person {
 
 pub fn insert_person(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<usize> {
     diesel::insert_into(people::table).values(row).execute(conn)
+}
+
+/// Adds a new person, active from `at`; `None` when someone already has
+/// their email address.
+pub fn try_insert_person(
+    conn: &mut DbConnection,
+    new: &NewPerson,
+    password_hash: Option<String>,
+    at: PrimitiveDateTime,
+) -> Result<Option<Person>, AppError> {
+    let row = PersonRow {
+        id: PersonId::new().to_string(),
+        name: new.name.as_str().to_owned(),
+        email: new.email.as_str().to_owned(),
+        role: new.role.as_str().to_owned(),
+        active: true,
+        password_hash,
+        created_at: at,
+        deactivated_at: None,
+    };
+    if !try_insert(conn, |conn| insert_person(conn, &row))? {
+        return Ok(None);
+    }
+    Person::try_from(row).map(Some)
 }
 
 pub fn find_person(conn: &mut DbConnection, id: PersonId) -> Result<Option<Person>, AppError> {
@@ -171,37 +195,33 @@ pub fn insert_handover(conn: &mut DbConnection, row: &HandoverRow) -> QueryResul
         .execute(conn)
 }
 
-/// The handover this chair offered that is still waiting, if any.
-pub fn find_pending_handover_from(
-    conn: &mut DbConnection,
-    from: PersonId,
-    now: PrimitiveDateTime,
-) -> Result<Option<HandoverRow>, AppError> {
-    Ok(chair_handovers::table
-        .filter(chair_handovers::from_person_id.eq(from.to_string()))
-        .filter(chair_handovers::ended_at.is_null())
-        .filter(chair_handovers::expires_at.gt(now))
-        .order(chair_handovers::created_at.desc())
-        .select(HandoverRow::as_select())
-        .first(conn)
-        .optional()?)
+/// Which side of a handover a person is on.
+#[derive(Clone, Copy, Debug)]
+pub enum Party {
+    /// The chair who offered it.
+    From(PersonId),
+    /// The successor it was offered to.
+    To(PersonId),
 }
 
-/// The waiting, unexpired handover offered to this person, if any (the
-/// newest, should there be more than one).
-pub fn find_pending_handover_to(
+/// The waiting, unexpired handover offered by (or to) this person, if any
+/// (the newest, should there be more than one).
+pub fn find_pending_handover(
     conn: &mut DbConnection,
-    to: PersonId,
+    party: Party,
     now: PrimitiveDateTime,
 ) -> Result<Option<HandoverRow>, AppError> {
-    Ok(chair_handovers::table
-        .filter(chair_handovers::to_person_id.eq(to.to_string()))
+    let query = chair_handovers::table
         .filter(chair_handovers::ended_at.is_null())
         .filter(chair_handovers::expires_at.gt(now))
         .order(chair_handovers::created_at.desc())
         .select(HandoverRow::as_select())
-        .first(conn)
-        .optional()?)
+        .into_boxed();
+    let query = match party {
+        Party::From(id) => query.filter(chair_handovers::from_person_id.eq(id.to_string())),
+        Party::To(id) => query.filter(chair_handovers::to_person_id.eq(id.to_string())),
+    };
+    Ok(query.first(conn).optional()?)
 }
 
 /// Who the waiting handovers offered by this person are to.

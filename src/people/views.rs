@@ -1,11 +1,14 @@
 //! The people pages.
 
 use askama::Template;
+use time_tz::Tz;
 
-use super::domain::{Person, Role};
+use super::domain::{HeldAccess, Person, Role};
+use super::service::Handover;
 use crate::error::FormErrors;
 use crate::web::form::Choice;
 use crate::web::layout::PageContext;
+use crate::web::{format, urls};
 
 /// A person as a row or a record shows them.
 pub struct PersonView {
@@ -21,10 +24,10 @@ pub struct PersonView {
 }
 
 impl PersonView {
-    pub fn new(person: &Person, zone: &time_tz::Tz) -> Self {
+    pub fn new(person: &Person, zone: &Tz) -> Self {
         use crate::web::format::date;
         Self {
-            href: crate::web::urls::person(person.id),
+            href: urls::person(person.id),
             name: person.name.clone(),
             email: person.email.clone(),
             role: person.role,
@@ -72,6 +75,23 @@ pub struct AccessView {
     pub live: bool,
 }
 
+impl AccessView {
+    pub fn new(held: HeldAccess, zone: &Tz) -> Self {
+        Self {
+            account: held.handle,
+            account_href: urls::account(held.account),
+            grant_href: urls::grant(held.grant),
+            granted: format::date(held.granted_at, zone),
+            status: match held.ended {
+                None => "Has access now".to_owned(),
+                Some((at, Some(kind))) => format!("{} on {}", kind, format::date(at, zone)),
+                Some((at, None)) => format!("Ended on {}", format::date(at, zone)),
+            },
+            live: held.live,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "people/show.html")]
 pub struct PeopleShowPage {
@@ -92,6 +112,17 @@ pub fn role_choices(giver: Role, current: Option<Role>) -> Vec<Choice> {
         .filter(|r| r.may_be_given_by(giver))
         .collect();
     Choice::options(&roles, current.map_or("", Role::as_str))
+}
+
+/// Who the chair may hand over to, each shown with their email address,
+/// with the one whose id is `selected` chosen.
+pub fn successor_choices(people: &[Person], selected: &str) -> Vec<Choice> {
+    Choice::from_pairs(
+        people
+            .iter()
+            .map(|p| (p.id.to_string(), format!("{} ({})", p.name, p.email))),
+        selected,
+    )
 }
 
 /// People to choose from, each shown with their role, with the one whose
@@ -136,4 +167,18 @@ pub struct ChairAcceptPage {
     /// A new person, who chooses a password to accept.
     pub needs_password: bool,
     pub errors: FormErrors,
+}
+
+impl ChairAcceptPage {
+    pub fn new(page: PageContext, token: String, handover: &Handover, errors: FormErrors) -> Self {
+        Self {
+            page,
+            token,
+            from_name: handover.from.name.clone(),
+            to_name: handover.to.name.clone(),
+            outgoing_leaves: handover.outgoing_leaves,
+            needs_password: !handover.to.has_password,
+            errors,
+        }
+    }
 }

@@ -189,11 +189,11 @@ async fn who_may_be_given_access_is_enforced() {
     let leaver = app.add_person("Ben Morris", Role::Staff);
     {
         let mut conn = app.db.conn().unwrap();
-        custodian::people::service::deactivate(
+        custodian::tx::write(
             &mut conn,
             &app.ctx(),
             &custodian::people::actor::Actor::CommandLine,
-            leaver.id,
+            |tx| custodian::people::service::deactivate(tx, leaver.id),
         )
         .unwrap();
     }
@@ -319,7 +319,7 @@ async fn a_grant_ends_by_itself_after_its_end_date() {
 
     // Still live through the end date.
     app.clock.advance(time::Duration::hours(30));
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.run_scheduled_work().await;
     assert!(!app.audit_actions().contains(&"grant.expired".to_owned()));
     // The day after, the background job ends it.
     app.clock.advance(time::Duration::hours(20));

@@ -18,10 +18,9 @@ fn concern_about_the_head(app: &TestApp) -> String {
     use custodian::concerns::domain::{NewConcern, RaiseInput};
     use custodian::concerns::service as concerns;
     let raiser = app.add_person("Sam Jones", Role::Staff);
-    let me = custodian::auth::current::CurrentPerson {
+    let me = Actor::Person {
         id: raiser.id,
         name: raiser.name.clone(),
-        email: raiser.email.clone(),
         role: raiser.role,
     };
     let new = NewConcern::parse(
@@ -36,10 +35,13 @@ fn concern_about_the_head(app: &TestApp) -> String {
     )
     .unwrap();
     let mut conn = app.db.conn().unwrap();
-    concerns::raise(&mut conn, &app.ctx(), &me, new, vec![])
-        .unwrap()
-        .id
-        .to_string()
+    custodian::tx::write(&mut conn, &app.ctx(), &me, |tx| {
+        concerns::raise(tx, Ok(new), vec![])
+    })
+    .unwrap()
+    .concern
+    .id
+    .to_string()
 }
 
 fn role_of(app: &TestApp, person: &TestPerson) -> (Role, bool) {
@@ -491,13 +493,9 @@ async fn a_member_of_staff_made_chair_loses_their_access_and_a_custodian_made_st
     // The operator makes Nia chair from the command line.
     {
         let mut conn = app.db.conn().unwrap();
-        service::change_role(
-            &mut conn,
-            &app.ctx(),
-            &Actor::CommandLine,
-            nia.id,
-            Role::Chair,
-        )
+        custodian::tx::write(&mut conn, &app.ctx(), &Actor::CommandLine, |tx| {
+            service::change_role(tx, nia.id, Ok(Role::Chair))
+        })
         .unwrap();
     }
     let (_, record) = app.page(&format!("/people/{}", nia.id)).await;

@@ -294,6 +294,7 @@ async fn a_concern_about_the_head_and_the_chair_points_to_the_lado_and_says_so()
         .contains(&"concern.sent_to_lado".to_string()));
 
     // Neither the chair nor the head is told, or can see it.
+    app.run_scheduled_work().await;
     assert!(app
         .mail
         .subjects()

@@ -226,11 +226,15 @@ async fn returned_for_detail_updated_and_acknowledged_with_every_version_kept() 
         html.contains("Earlier review"),
         "the old review is not mistaken for a new one"
     );
+    // What Tom changed, named for the reviewer, and what he entered.
     assert!(
-        html.contains("Class or year group")
-            && html.contains("Where it happens")
-            && html.contains("Description")
+        html.contains(
+            "Changed in this version: Class or year group, Where it happens, Description"
+        ),
+        "{html}"
     );
+    assert!(html.contains("<dd>Year 5</dd>") && html.contains("<dd>Year 4</dd>"));
+    assert!(html.contains("church choir, every Thursday.</dd>"));
     assert!(
         html.contains("We sing in the same church choir."),
         "the earlier version is kept"
@@ -365,7 +369,7 @@ async fn each_year_everyone_is_asked_to_reconfirm_with_reminders_after_two_and_f
         })
         .await
         .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.run_scheduled_work().await;
     let to = |who: &str| {
         app.mail
             .received()

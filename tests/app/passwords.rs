@@ -157,6 +157,7 @@ async fn a_reset_for_an_unknown_address_looks_the_same_and_sends_nothing() {
         strip(unknown.text().await.unwrap())
     );
     app.email_to(&staff.email, "Reset").await;
+    app.run_scheduled_work().await;
     assert_eq!(app.mail.received().len(), 1);
 }
 

@@ -73,12 +73,6 @@ async fn wait_until(done: impl Fn() -> bool) {
     }
 }
 
-/// Lets the job run a few more times, so that mail it should not send
-/// would have arrived.
-async fn settle() {
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-}
-
 fn count(actions: &[String], action: &str) -> usize {
     actions.iter().filter(|a| *a == action).count()
 }
@@ -93,11 +87,11 @@ async fn publishing_asks_everyone_who_works_here_once_but_not_governors_or_leave
     let leaver = app.add_person("Ben Morris", Role::Staff);
     {
         let mut conn = app.db.conn().unwrap();
-        custodian::people::service::deactivate(
+        custodian::tx::write(
             &mut conn,
             &app.ctx(),
             &custodian::people::actor::Actor::CommandLine,
-            leaver.id,
+            |tx| custodian::people::service::deactivate(tx, leaver.id),
         )
         .unwrap();
     }
@@ -115,7 +109,7 @@ async fn publishing_asks_everyone_who_works_here_once_but_not_governors_or_leave
         assert!(link_in(&ask, &app).ends_with("/policy/1"), "{}", ask.text);
         assert!(ask.text.contains("review"), "{}", ask.text);
     }
-    settle().await;
+    app.run_scheduled_work().await;
     for person in [&tom, &deputy, &head] {
         assert_eq!(mail_to(&app, person).len(), 1, "{} asked once", person.name);
     }
@@ -142,7 +136,7 @@ async fn reminders_come_after_one_and_two_weeks_only_to_those_who_have_not_confi
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     app.clock.advance(time::Duration::days(6));
-    settle().await;
+    app.run_scheduled_work().await;
     assert_eq!(mail_to(&app, &tom).len(), 1, "no reminder before a week");
 
     app.clock.advance(time::Duration::days(1));
@@ -156,7 +150,7 @@ async fn reminders_come_after_one_and_two_weeks_only_to_those_who_have_not_confi
     app.clock.advance(time::Duration::days(7));
     wait_until(|| mail_to(&app, &tom).len() == 3 && mail_to(&app, &head).len() == 3).await;
     app.clock.advance(time::Duration::days(30));
-    settle().await;
+    app.run_scheduled_work().await;
 
     assert_eq!(mail_to(&app, &tom).len(), 3, "asked once, reminded twice");
     assert_eq!(mail_to(&app, &head).len(), 3, "the head is asked too");

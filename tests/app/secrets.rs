@@ -282,14 +282,12 @@ async fn an_invitation_that_arrives_after_the_printed_link_was_used_opens_nothin
     let app = TestApp::spawn_with(Smtp::Unset).await;
     // Added at the command line: the link is printed there, and Amira uses it.
     let new = NewPerson::parse("Amira Hussain", "amira@oakfield.example", "staff").unwrap();
-    let printed = service::add(
+    let printed = custodian::tx::write(
         &mut app.db.conn().unwrap(),
         &app.ctx(),
         &Actor::CommandLine,
-        new,
-        None,
+        |tx| service::add(tx, Ok(new), None),
     )
-    .unwrap()
     .unwrap()
     .invitation_link
     .expect("a printed link");

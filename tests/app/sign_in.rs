@@ -33,7 +33,7 @@ async fn a_newcomer_sets_up_the_head_and_signs_in() {
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
-    assert!(html.contains("full name"));
+    assert!(html.contains("Enter a full name"));
     assert!(html.contains("correct format"));
     assert!(html.contains("at least 12 characters"));
     assert!(html.contains(r#"value="nope""#), "entries are kept");
@@ -148,6 +148,7 @@ async fn an_unknown_email_is_locked_just_like_a_known_one() {
         .await
         .unwrap();
     assert!(html.contains("Signing in to this account is paused"));
+    app.run_scheduled_work().await;
     assert!(app.mail.received().is_empty(), "nobody to email");
 }
 

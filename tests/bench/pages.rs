@@ -11,7 +11,6 @@ mod helpers;
 
 use std::time::{Duration, Instant};
 
-use custodian::auth::current::CurrentPerson;
 use custodian::people::domain::Role;
 use helpers::{Smtp, TestApp, TestPerson};
 
@@ -20,15 +19,6 @@ const DECLARATIONS_EACH: usize = 2;
 const CONCERNS: usize = 600;
 const ACCOUNTS: usize = 12;
 const REQUESTS: usize = 100;
-
-fn me(person: &TestPerson) -> CurrentPerson {
-    CurrentPerson {
-        id: person.id,
-        name: person.name.clone(),
-        email: person.email.clone(),
-        role: person.role,
-    }
-}
 
 fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
     use custodian::accounts::{domain as accounts_domain, service as accounts};
@@ -76,7 +66,15 @@ fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
             today,
         )
         .unwrap();
-        concerns::raise(&mut conn, &ctx, &me(raiser), new, Vec::new()).unwrap();
+        let actor = custodian::people::actor::Actor::Person {
+            id: raiser.id,
+            name: raiser.name.clone(),
+            role: raiser.role,
+        };
+        custodian::tx::write(&mut conn, &ctx, &actor, |tx| {
+            concerns::raise(tx, Ok(new), Vec::new())
+        })
+        .unwrap();
     }
     let by = accounts::By {
         id: head.id,

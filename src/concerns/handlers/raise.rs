@@ -1,46 +1,37 @@
 //! Raising a concern: the form, with its evidence files.
 
 use actix_multipart::Multipart;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 
-use crate::auth::csrf::{self};
-use crate::auth::current::CurrentPerson;
-use crate::concerns::domain::{About, NewConcern, RaiseInput, Reviewer, MAX_EVIDENCE_FILES};
-use crate::concerns::service::{self};
+use crate::auth::csrf;
+use crate::concerns::domain::{About, RaiseInput, Reviewer, MAX_EVIDENCE_FILES};
+use crate::concerns::service;
 use crate::concerns::upload;
 use crate::concerns::views::*;
 use crate::error::{AppError, FormErrors};
 use crate::people::views::person_choices;
-use crate::state::AppState;
 use crate::web::form::Choice;
-use crate::web::layout::PageContext;
-use crate::web::{form_status, format, render_with, see_other, urls};
+use crate::web::signed::Signed;
+use crate::web::{form_status, render_with, see_other, urls};
 
 async fn form_page(
-    state: &web::Data<AppState>,
-    page: PageContext,
+    me: Signed,
     typed: RaiseInput,
     files_to_choose_again: bool,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (people, accounts) = state.db.run(service::read_raise_form).await?;
-    let status = form_status(&errors);
+    let (people, accounts) = me.read(|conn, _, _| service::read_raise_form(conn)).await?;
+    let open_accounts = accounts.iter().filter(|a| a.closed_at.is_none());
     render_with(
-        status,
+        form_status(&errors),
         ConcernFormPage {
-            page,
             action: urls::CONCERNS,
             back: urls::CONCERNS,
             abouts: Choice::options(About::ALL, &typed.about),
             people: person_choices(people.iter().filter(|p| p.active), &typed.about_person),
             accounts: Choice::from_pairs(
-                accounts.iter().filter(|a| a.closed_at.is_none()).map(|a| {
-                    (
-                        a.id.to_string(),
-                        format!("{} {}", a.platform.label(), a.handle),
-                    )
-                }),
+                open_accounts.map(|a| (a.id.to_string(), service::account_name(a))),
                 &typed.about_account,
             ),
             about_detail: typed.about_detail,
@@ -51,92 +42,56 @@ async fn form_page(
             max_files: MAX_EVIDENCE_FILES,
             files_to_choose_again,
             errors,
+            page: me.page,
         },
     )
 }
 
-pub async fn new_get(
-    _me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-) -> Result<HttpResponse, AppError> {
-    form_page(
-        &state,
-        page,
-        RaiseInput::default(),
-        false,
-        FormErrors::new(),
-    )
-    .await
+pub async fn new_get(me: Signed) -> Result<HttpResponse, AppError> {
+    form_page(me, RaiseInput::default(), false, FormErrors::new()).await
 }
 
 pub async fn new_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
+    me: Signed,
     req: HttpRequest,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let sent = upload::read(multipart).await?;
     csrf::verify(&req, &sent.field("csrf_token"))?;
-    let typed = RaiseInput {
-        about: sent.field("about"),
-        about_person: sent.field("about_person"),
-        about_account: sent.field("about_account"),
-        about_detail: sent.field("about_detail"),
-        implicates_chair: sent.field("implicates_chair") == "yes",
-        happened_on: sent.field("happened_on"),
-        what_happened: sent.field("what_happened"),
-    };
-    let today = format::local_date(state.clock.now(), state.settings.time_zone);
-    let parsed = NewConcern::parse(&typed, today);
-    let mut errors = match &parsed {
-        Ok(_) => FormErrors::new(),
-        Err(errors) => errors.clone(),
-    };
-    if !sent.file_errors.is_empty() {
-        errors.add("evidence", sent.file_errors.join(". "));
-    }
-    let new = match parsed {
-        Ok(new) if errors.is_empty() => new,
-        _ => return form_page(&state, page, typed, sent.chose_files, errors).await,
-    };
-    let ctx = state.ctx();
+    let (typed, parsed) = sent.parse(me.today());
     let files = sent.files;
-    let raiser = me.clone();
-    let concern = state
-        .db
-        .run(move |conn| service::raise(conn, &ctx, &raiser, new, files))
-        .await?;
-    let reviewer = concern.reviewer;
-    if reviewer != Reviewer::Lado
-        && !state
-            .db
-            .run(move |conn| service::has_reviewer(conn, reviewer))
-            .await?
-    {
+    let raised = me.write(move |tx| service::raise(tx, parsed, files)).await;
+    let service::Raised {
+        concern,
+        nobody_told,
+    } = match raised {
+        Ok(raised) => raised,
+        Err(AppError::Refused(errors)) => {
+            return form_page(me, typed, sent.chose_files, errors).await
+        }
+        Err(error) => return Err(error),
+    };
+    let reference = concern.reference();
+    let lado_contact = &me.state.settings.lado_contact;
+    if nobody_told {
         FlashMessage::warning(format!(
-            "Concern {} is recorded, but nobody holds the role of {} in Custodian at the \
-             moment, so nobody has been told. Raise it directly with {}.",
-            concern.reference(),
-            reviewer.label(),
-            state.settings.lado_contact
+            "Concern {reference} is recorded, but nobody holds the role of {} in Custodian at \
+             the moment, so nobody has been told. Raise it directly with {lado_contact}.",
+            concern.reviewer.label(),
         ))
         .send();
-        return Ok(see_other(&urls::concern(concern.id)));
+    } else {
+        FlashMessage::success(match concern.reviewer {
+            Reviewer::Lado => format!(
+                "Concern {reference} is recorded. It involves both the headteacher and the chair \
+                 of governors: refer it directly to the LADO, as below."
+            ),
+            reviewer => format!(
+                "Concern {reference} has been raised with {}. You have been emailed a receipt.",
+                reviewer.label()
+            ),
+        })
+        .send();
     }
-    let message = match concern.reviewer {
-        Reviewer::Lado => format!(
-            "Concern {} is recorded. It involves both the headteacher and the chair of \
-             governors: refer it directly to the LADO, as below.",
-            concern.reference()
-        ),
-        reviewer => format!(
-            "Concern {} has been raised with {}. You have been emailed a receipt.",
-            concern.reference(),
-            reviewer.label()
-        ),
-    };
-    FlashMessage::success(message).send();
     Ok(see_other(&urls::concern(concern.id)))
 }

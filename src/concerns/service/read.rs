@@ -1,62 +1,81 @@
-//! What the concerns pages read, each in one trip to the database.
-//!
-//! SECURITY: a concern that does not exist and one this person may not see
-//! get the same 403, and the refused look is itself an audit event the
-//! reviewer reads; every look at a concern or its evidence is recorded.
+//! What the concerns pages read, each in one trip to the database, with
+//! the check of who may see it inside. SECURITY: every look at a concern
+//! or its evidence is recorded, and so is every refused one.
 
 use std::collections::HashMap;
 
-use super::{raised_it, record_look, reviews, Look, NOT_REVIEWER};
+use super::access::{me, record_look, reviewing_as, reviews, visible, Look};
 use crate::accounts::domain::Account;
 use crate::accounts::store as accounts_store;
 use crate::audit::store::{self as audit_store, EventFilter, EventRow};
 use crate::audit::Action;
-use crate::auth::current::CurrentPerson;
 use crate::concerns::domain::Reviewer;
 use crate::concerns::store::{self, Concern, EntryRow, EvidenceInfo};
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::ids::{ConcernId, EvidenceId, PersonId};
+use crate::ids::{ConcernId, EvidenceId};
+use crate::people::actor::Actor;
 use crate::people::domain::Person;
 use crate::people::store as people_store;
 use crate::state::Ctx;
 
-/// Everyone's name by id, to name raisers, authors and those concerned.
-fn names(people: &[Person]) -> HashMap<String, String> {
-    people
-        .iter()
-        .map(|p| (p.id.to_string(), p.name.clone()))
-        .collect()
+/// Names by id: of everyone (raisers, authors, those concerned), and of
+/// every official account ("Facebook @oakfield").
+pub struct Names {
+    pub people: HashMap<String, String>,
+    pub accounts: HashMap<String, String>,
 }
 
-/// Every official account's platform and handle by id.
-fn account_names(conn: &mut DbConnection) -> Result<HashMap<String, String>, AppError> {
-    Ok(accounts_store::list_accounts(conn)?
-        .into_iter()
-        .map(|a| {
-            (
-                a.id.to_string(),
-                format!("{} {}", a.platform.label(), a.handle),
-            )
+impl Names {
+    /// A person's name by id; "A person" for one no longer found.
+    pub fn person(&self, id: &str) -> String {
+        self.people
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| "A person".into())
+    }
+
+    fn read(conn: &mut DbConnection) -> Result<Self, AppError> {
+        Ok(Self {
+            people: people_store::list_people(conn)?
+                .into_iter()
+                .map(|p| (p.id.to_string(), p.name))
+                .collect(),
+            accounts: accounts_store::list_accounts(conn)?
+                .into_iter()
+                .map(|a| (a.id.to_string(), account_name(&a)))
+                .collect(),
         })
-        .collect())
+    }
 }
 
-/// The concerns this person raised, and, for a reviewer, how many of theirs
-/// are open.
-pub fn read_home(
-    conn: &mut DbConnection,
-    person: PersonId,
-    reviewer: Option<Reviewer>,
-) -> Result<(Vec<Concern>, Option<i64>), AppError> {
-    let open = match reviewer {
+/// How an official account is named in a form and on a concern.
+pub fn account_name(account: &Account) -> String {
+    format!("{} {}", account.platform.label(), account.handle)
+}
+
+/// One's own concerns, and for a reviewer how many of theirs are open.
+pub struct Home {
+    pub mine: Vec<Concern>,
+    pub open: Option<i64>,
+}
+
+/// The home page: the concerns the actor raised, and, for a reviewer, how
+/// many are open (never counting those about the reviewer).
+pub fn read_home(conn: &mut DbConnection, actor: &Actor) -> Result<Home, AppError> {
+    let person = me(actor)?;
+    let open = match reviewing_as(actor) {
         Some(r) => Some(store::count_open(conn, r, person, None)?),
         None => None,
     };
-    Ok((store::list_raised_by(conn, person)?, open))
+    Ok(Home {
+        mine: store::list_raised_by(conn, person)?,
+        open,
+    })
 }
 
-/// Who and what a concern can be about: everyone, and every official account.
+/// Who and what a concern can be about: everyone, and every official
+/// account. Anyone signed in may raise one.
 pub fn read_raise_form(conn: &mut DbConnection) -> Result<(Vec<Person>, Vec<Account>), AppError> {
     Ok((
         people_store::list_people(conn)?,
@@ -66,107 +85,104 @@ pub fn read_raise_form(conn: &mut DbConnection) -> Result<(Vec<Person>, Vec<Acco
 
 /// The reviewer's queue.
 pub struct ReviewQueue {
+    pub reviewer: Reviewer,
     /// Open concerns for this reviewer, the oldest first.
     pub open: Vec<Concern>,
     /// The latest closed ones.
     pub closed: Vec<Concern>,
-    /// Everyone's name by id.
-    pub names: HashMap<String, String>,
-    /// Every official account's name by id.
-    pub accounts: HashMap<String, String>,
+    pub names: Names,
 }
 
-/// The queue of a reviewer; the handler leaves out those about the reviewer.
-pub fn read_review_queue(
-    conn: &mut DbConnection,
-    reviewer: Reviewer,
-) -> Result<ReviewQueue, AppError> {
+/// The queue of the actor's channel: the head's, or the chair's.
+/// SECURITY: never the concerns about the reviewer themselves.
+pub fn read_review_queue(conn: &mut DbConnection, actor: &Actor) -> Result<ReviewQueue, AppError> {
+    let reviewer = reviewing_as(actor).ok_or(AppError::Forbidden(
+        "Only the headteacher, and the chair of governors for concerns about the head, review \
+         concerns.",
+    ))?;
+    let mut list = |closed, limit| -> Result<Vec<Concern>, AppError> {
+        Ok(store::list_for_reviewer(conn, reviewer, closed, limit)?
+            .into_iter()
+            .filter(|c| c.about_person != actor.id())
+            .collect())
+    };
     Ok(ReviewQueue {
-        open: store::list_for_reviewer(conn, reviewer, false, 500)?,
-        closed: store::list_for_reviewer(conn, reviewer, true, 50)?,
-        names: names(&people_store::list_people(conn)?),
-        accounts: account_names(conn)?,
+        reviewer,
+        open: list(false, 500)?,
+        closed: list(true, 50)?,
+        names: Names::read(conn)?,
     })
-}
-
-/// The concern, if this person may see it; else the same 403 as for one
-/// that does not exist, and the refusal is recorded.
-pub fn read_visible(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    me: &CurrentPerson,
-    id: ConcernId,
-) -> Result<Concern, AppError> {
-    let concern = store::find_concern(conn, id)?.ok_or(AppError::Forbidden(NOT_REVIEWER))?;
-    if reviews(&concern, me) || raised_it(&concern, me) {
-        Ok(concern)
-    } else {
-        record_look(conn, ctx, me, &concern, Look::Refused)?;
-        Err(AppError::Forbidden(NOT_REVIEWER))
-    }
 }
 
 /// A concern's page: what the raiser sees, and for the reviewer its
 /// timeline and who has looked at it.
 pub struct ConcernPage {
     pub concern: Concern,
+    /// Whether the reader reviews it (else they raised it).
+    pub reviewing: bool,
     pub evidence: Vec<EvidenceInfo>,
     /// The timeline; empty unless the reader reviews it.
     pub entries: Vec<EntryRow>,
     /// Who has looked at it; empty unless the reader reviews it.
     pub access: Vec<EventRow>,
-    pub names: HashMap<String, String>,
-    pub accounts: HashMap<String, String>,
+    pub names: Names,
 }
 
-/// A concern this person may see, recording that they looked.
+/// A concern the actor may see, recording that they looked.
 pub fn read_concern(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    me: &CurrentPerson,
+    actor: &Actor,
     id: ConcernId,
 ) -> Result<ConcernPage, AppError> {
-    let concern = read_visible(conn, ctx, me, id)?;
-    record_look(conn, ctx, me, &concern, Look::Page)?;
-    let reviewer = reviews(&concern, me);
-    let (entries, access) = if reviewer {
-        let filter = EventFilter {
-            subject: Some((concern.reviewer.subject_kind().into(), id.to_string())),
-            ..EventFilter::default()
-        };
-        let looks = [
-            Action::ConcernViewed.as_str(),
-            Action::ConcernEvidenceDownloaded.as_str(),
-            Action::ConcernAccessRefused.as_str(),
-        ];
-        let access = audit_store::list_events(conn, &filter, None, 1_000)?
-            .into_iter()
-            .filter(|e| looks.contains(&e.action.as_str()))
-            .collect();
-        (store::list_entries(conn, id)?, access)
+    let concern = visible(conn, ctx, actor, id)?;
+    record_look(conn, ctx, actor, &concern, Look::Page)?;
+    let reviewing = reviews(&concern, actor);
+    let (entries, access) = if reviewing {
+        (store::list_entries(conn, id)?, looks_at(conn, &concern)?)
     } else {
         (Vec::new(), Vec::new())
     };
     Ok(ConcernPage {
         evidence: store::list_evidence(conn, id)?,
+        reviewing,
         entries,
         access,
-        names: names(&people_store::list_people(conn)?),
-        accounts: account_names(conn)?,
+        names: Names::read(conn)?,
         concern,
     })
 }
 
-/// One file of a concern's evidence, recording that this person downloaded it.
+/// Every look at a concern, and every refused one, from the audit log.
+fn looks_at(conn: &mut DbConnection, concern: &Concern) -> Result<Vec<EventRow>, AppError> {
+    let filter = EventFilter {
+        subject: Some((
+            concern.reviewer.subject_kind().into(),
+            concern.id.to_string(),
+        )),
+        ..EventFilter::default()
+    };
+    let looks = [
+        Action::ConcernViewed.as_str(),
+        Action::ConcernEvidenceDownloaded.as_str(),
+        Action::ConcernAccessRefused.as_str(),
+    ];
+    Ok(audit_store::list_events(conn, &filter, None, 1_000)?
+        .into_iter()
+        .filter(|e| looks.contains(&e.action.as_str()))
+        .collect())
+}
+
+/// One file of a concern's evidence, recording that the actor downloaded it.
 pub fn read_evidence(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    me: &CurrentPerson,
+    actor: &Actor,
     id: ConcernId,
     file: EvidenceId,
 ) -> Result<(EvidenceInfo, Vec<u8>), AppError> {
-    let concern = read_visible(conn, ctx, me, id)?;
+    let concern = visible(conn, ctx, actor, id)?;
     let found = store::evidence_content(conn, id, file)?.ok_or(AppError::NotFound)?;
-    record_look(conn, ctx, me, &concern, Look::Evidence(file))?;
+    record_look(conn, ctx, actor, &concern, Look::Evidence(file))?;
     Ok(found)
 }

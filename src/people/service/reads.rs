@@ -1,16 +1,19 @@
-//! What the people pages show, read in one trip to the database.
+//! What the people pages show, read in one trip to the database, with the
+//! check of who may see it inside.
 
+use super::handover::{pending, Handover};
+use super::who::{require_manager, sitting_chair};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::PersonId;
-use crate::people::domain::{HeldAccess, Person};
-use crate::people::store;
+use crate::people::actor::Actor;
+use crate::people::domain::{HeldAccess, Person, Role};
+use crate::people::store::{self, Party};
 use crate::state::Ctx;
 
-use super::chair::{pending_handover, Handover};
-
 /// Everyone, the active first.
-pub fn read_people(conn: &mut DbConnection) -> Result<Vec<Person>, AppError> {
+pub fn read_people(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<Person>, AppError> {
+    require_manager(actor)?;
     store::list_people(conn)
 }
 
@@ -19,26 +22,52 @@ pub fn read_people(conn: &mut DbConnection) -> Result<Vec<Person>, AppError> {
 pub struct PersonPage {
     pub person: Person,
     pub access: Vec<HeldAccess>,
+    /// Whether the actor may change their role or deactivate them.
+    pub may_change: bool,
 }
 
 /// A person and the logins they were given.
 pub fn read_person(
     conn: &mut DbConnection,
     ctx: &Ctx,
+    actor: &Actor,
     id: PersonId,
 ) -> Result<PersonPage, AppError> {
+    require_manager(actor)?;
+    let person = store::get_person(conn, id)?;
+    let may_change = person.active
+        && !actor.is(person.id)
+        && actor
+            .role()
+            .is_some_and(|giver| person.role.may_be_given_by(giver));
     Ok(PersonPage {
-        person: store::get_person(conn, id)?,
         access: (ctx.hooks.held_access)(conn, id)?,
+        person,
+        may_change,
     })
 }
 
-/// The chair's handover page: the offer that still waits, if any, and
-/// everyone it could go to. Refused unless `me` is the sitting chair.
-pub fn page_handover(
+/// The chair's handover page.
+pub struct HandoverPage {
+    /// The offer that still waits, if any.
+    pub pending: Option<Handover>,
+    /// Everyone the chair may hand over to: active, not themselves, never
+    /// the head.
+    pub successors: Vec<Person>,
+}
+
+/// The chair's handover page; refused unless the actor is the sitting chair.
+pub fn read_handover(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    me: PersonId,
-) -> Result<(Option<Handover>, Vec<Person>), AppError> {
-    Ok((pending_handover(conn, ctx, me)?, store::list_people(conn)?))
+    actor: &Actor,
+) -> Result<HandoverPage, AppError> {
+    let chair = sitting_chair(conn, actor)?;
+    Ok(HandoverPage {
+        pending: pending(conn, ctx, Party::From(chair.id))?,
+        successors: store::list_people(conn)?
+            .into_iter()
+            .filter(|p| p.active && p.id != chair.id && p.role != Role::Headteacher)
+            .collect(),
+    })
 }

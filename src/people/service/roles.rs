@@ -5,11 +5,12 @@ use crate::audit::{self, Action, NewEvent, Subject};
 use crate::auth::session_store;
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::mail::{self, templates, Recipient};
-use crate::people::actor::Actor;
+use crate::ids::PersonId;
+use crate::mail::{templates, Recipient};
 use crate::people::domain::{Person, Role};
 use crate::people::store;
 use crate::state::Ctx;
+use crate::tx::Tx;
 use crate::web::urls;
 
 /// What a re-check of a person's access took away.
@@ -51,107 +52,86 @@ pub fn recheck_access(
     Ok(ended)
 }
 
+/// After a change to a person: records `action` with what the re-check of
+/// their access took away (and `data`), and returns them as they are now.
+fn recheck_and_record(
+    tx: &mut Tx,
+    id: PersonId,
+    action: Action,
+    summary: impl FnOnce(&Person) -> String,
+    mut data: serde_json::Value,
+) -> Result<(Person, AccessEnded), AppError> {
+    let after = store::get_person(tx.conn, id)?;
+    let ended = recheck_access(tx.conn, tx.ctx, tx.actor.recorded(), &after)?;
+    data["grants_ended"] = ended.grants.into();
+    data["custody_ended"] = ended.custody.into();
+    let event = NewEvent::new(
+        tx.actor.recorded(),
+        action,
+        Subject::person(id),
+        summary(&after),
+    );
+    tx.record(event.with_data(data))?;
+    Ok((after, ended))
+}
+
 /// Gives a person a new role inside the caller's transaction: the change,
 /// the re-check of their access, the event, and (when `notify`) the email
 /// to them and the head.
 pub(super) fn set_role_in_tx(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    by: &Actor,
+    tx: &mut Tx,
     before: &Person,
     role: Role,
     notify: bool,
 ) -> Result<Person, AppError> {
     let id = before.id;
-    store::update_role(conn, id, role)?;
-    let after = store::get_person(conn, id)?;
-    let ended = recheck_access(conn, ctx, by.recorded(), &after)?;
-    audit::append(
-        conn,
-        ctx.clock.as_ref(),
-        NewEvent::new(
-            by.recorded(),
-            Action::PersonRoleChanged,
-            Subject::person(id),
+    store::update_role(tx.conn, id, role)?;
+    let by = tx.actor.name().to_owned();
+    let (after, _) = recheck_and_record(
+        tx,
+        id,
+        Action::PersonRoleChanged,
+        |after| {
             format!(
-                "{} changed {}'s role from {} to {}",
-                by.name(),
+                "{by} changed {}'s role from {} to {}",
                 after.name,
                 before.role.label(),
                 role.label()
-            ),
-        )
-        .with_data(serde_json::json!({
-            "from": before.role.as_str(),
-            "to": role.as_str(),
-            "grants_ended": ended.grants,
-            "custody_ended": ended.custody,
-        })),
+            )
+        },
+        serde_json::json!({ "from": before.role.as_str(), "to": role.as_str() }),
     )?;
     if notify {
         let mut to = vec![Recipient::new(&after.name, &after.email)];
         to.extend(
-            heads(conn)?
+            heads(tx.conn)?
                 .into_iter()
                 .filter(|r| r.address != after.email),
         );
-        mail::enqueue(
-            conn,
-            ctx.clock.as_ref(),
-            &ctx.settings,
-            templates::role_changed(
-                to,
-                &after,
-                before.role,
-                by.name(),
-                ctx.settings.link(&urls::person(id)),
-            ),
-        )?;
+        let link = tx.ctx.settings.link(&urls::person(id));
+        tx.send(templates::role_changed(to, &after, before.role, &by, link))?;
     }
     Ok(after)
 }
 
 /// Deactivates a leaver inside the caller's transaction.
-pub(super) fn deactivate_in_tx(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    by: &Actor,
-    before: &Person,
-) -> Result<Person, AppError> {
+pub(super) fn deactivate_in_tx(tx: &mut Tx, before: &Person) -> Result<Person, AppError> {
     let id = before.id;
-    store::deactivate(conn, id, ctx.clock.now_row())?;
-    let after = store::get_person(conn, id)?;
-    let ended = recheck_access(conn, ctx, by.recorded(), &after)?;
-    audit::append(
-        conn,
-        ctx.clock.as_ref(),
-        NewEvent::new(
-            by.recorded(),
-            Action::PersonDeactivated,
-            Subject::person(id),
-            format!("{} deactivated {}", by.name(), after.name),
-        )
-        .with_data(serde_json::json!({
-            "grants_ended": ended.grants,
-            "custody_ended": ended.custody,
-        })),
+    store::deactivate(tx.conn, id, tx.now_row())?;
+    let by = tx.actor.name().to_owned();
+    let (after, ended) = recheck_and_record(
+        tx,
+        id,
+        Action::PersonDeactivated,
+        |after| format!("{by} deactivated {}", after.name),
+        serde_json::json!({}),
     )?;
-    let to = heads_and_slt(conn)?;
+    let to = heads_and_slt(tx.conn)?;
     // A chair who leaves on handover may leave a school with no head or
     // SLT in Custodian yet: an email to no one would never send.
     if !to.is_empty() {
-        mail::enqueue(
-            conn,
-            ctx.clock.as_ref(),
-            &ctx.settings,
-            templates::deactivated(
-                to,
-                &after,
-                ended.grants,
-                by.name(),
-                ctx.settings.link(&urls::person(id)),
-            ),
-        )?;
+        let link = tx.ctx.settings.link(&urls::person(id));
+        tx.send(templates::deactivated(to, &after, ended.grants, &by, link))?;
     }
     Ok(after)
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use custodian::clock::ManualClock;
+use custodian::clock::{Clock, ManualClock};
 use custodian::config::Settings;
 use custodian::db::{DatabaseUrl, Db};
 use custodian::people::domain::{NewPerson, Role};
@@ -239,9 +239,10 @@ impl TestApp {
         );
         let new = NewPerson::parse(name, &email, role.as_str()).expect("valid person");
         let mut conn = self.db.conn().expect("connection");
-        let added = service::add(&mut conn, &self.ctx(), &Actor::CommandLine, new, Some(hash))
-            .expect("add person")
-            .expect("not refused");
+        let added = custodian::tx::write(&mut conn, &self.ctx(), &Actor::CommandLine, |tx| {
+            service::add(tx, Ok(new), Some(hash))
+        })
+        .expect("add person");
         TestPerson {
             id: added.person.id,
             name: added.person.name,
@@ -319,6 +320,45 @@ impl TestApp {
                     self.mail.subjects()
                 )
             })
+    }
+
+    /// Runs every scheduled job once, to completion, at the test clock's
+    /// time, then waits until the outbox has nothing left to send now: after
+    /// it, whatever the app would do by itself at this time has been done,
+    /// and mail it did not send was not going to be sent. Use it before a
+    /// "nothing arrived" or "nothing happened" check, never a sleep.
+    pub async fn run_scheduled_work(&self) {
+        let jobs = custodian::startup::scheduled_jobs(&self.settings);
+        let outcomes = custodian::jobs::run_once(&self.db, &self.ctx(), &jobs).await;
+        let failed: Vec<_> = outcomes.iter().filter(|o| o.result.is_err()).collect();
+        assert!(failed.is_empty(), "scheduled jobs failed: {failed:?}");
+        self.deliver_mail().await;
+    }
+
+    /// Waits (up to 10 seconds) until the app's sender has attempted every
+    /// message due by the test clock: each is sent, or waits for a retry
+    /// later, or is held (no mail server).
+    pub async fn deliver_mail(&self) {
+        use custodian::db::schema::outbox;
+        let due = || -> i64 {
+            let now = custodian::clock::to_row(self.clock.now());
+            outbox::table
+                .filter(outbox::status.eq_any(["queued", "retrying"]))
+                .filter(outbox::next_attempt_at.le(now))
+                .count()
+                .get_result(&mut *self.db.conn().expect("connection"))
+                .expect("outbox")
+        };
+        for _ in 0..200 {
+            if due() == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "the outbox still has mail due after 10 seconds: {:?}",
+            self.outbox_statuses()
+        );
     }
 
     /// Rows of the outbox by status.
