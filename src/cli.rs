@@ -262,12 +262,10 @@ fn user_role(settings: Settings, email: &str, role: &str) -> anyhow::Result<Exit
 
 fn audit_verify(settings: Settings) -> anyhow::Result<ExitCode> {
     let db = open(&settings)?;
-    let result = crate::audit::service::verify_and_record(
-        &mut *db.conn()?,
-        &SystemClock,
-        crate::audit::Actor::Cli,
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let ctx = crate::startup::ctx(Arc::new(settings), Arc::new(SystemClock));
+    let result =
+        crate::audit::service::verify_and_record(&mut *db.conn()?, &ctx, &Actor::CommandLine)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     match result.problem {
         None => {
             println!(

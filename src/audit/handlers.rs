@@ -4,60 +4,42 @@ use std::collections::HashMap;
 
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time_tz::Tz;
 
-use super::domain::{Action, Actor};
-use super::service::{self, EventFilter};
-use super::views::*;
+use crate::audit::domain::{self, Action};
+use crate::audit::service::{self, EventFilter};
+use crate::audit::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
-use crate::auth::current::CurrentPerson;
 use crate::clock::{from_row, local_midnight_row, parse_date};
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::Role;
-use crate::state::AppState;
 use crate::web::form::Choice;
-use crate::web::layout::PageContext;
+use crate::web::signed::Signed;
 use crate::web::{csv, format, render, see_other, urls};
 
 const PAGE_SIZE: i64 = 50;
 const EXPORT_BATCH: i64 = 1_000;
 
-#[derive(Deserialize, Default, Clone)]
+/// The filter as the page's GET form sends it; the same, but `before`,
+/// goes on to the export's link.
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
 pub struct AuditQuery {
-    #[serde(default)]
     person: String,
-    #[serde(default)]
     action: String,
-    #[serde(default)]
     from: String,
-    #[serde(default)]
     until: String,
     /// The last event of the page before: its id, not its sequence
     /// number, so that gaps left by sealed events do not show.
-    #[serde(default)]
+    #[serde(skip_serializing)]
     before: Option<String>,
 }
 
 impl AuditQuery {
     fn to_query_string(&self) -> String {
-        serde_urlencoded::to_string([
-            ("person", &self.person),
-            ("action", &self.action),
-            ("from", &self.from),
-            ("until", &self.until),
-        ])
-        .unwrap_or_default()
+        serde_urlencoded::to_string(self).unwrap_or_default()
     }
-}
-
-/// The head reads everything; the chair reads what concerns the head.
-fn require_reader(me: &CurrentPerson) -> Result<(), AppError> {
-    me.require(
-        me.role.reads_audit(),
-        "Only the headteacher, and the chair of governors for what concerns the head, \
-         read the audit log.",
-    )
 }
 
 /// The filter the query asks for (the service narrows it further to what
@@ -90,25 +72,17 @@ fn build_filter(query: &AuditQuery, zone: &Tz) -> (EventFilter, FormErrors) {
     (filter, errors)
 }
 
-pub async fn list_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    query: web::Query<AuditQuery>,
-) -> Result<HttpResponse, AppError> {
-    require_reader(&me)?;
+pub async fn list_get(me: Signed, query: web::Query<AuditQuery>) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let zone = state.settings.time_zone;
+    let zone = me.zone();
     let (narrow, errors) = build_filter(&query, zone);
     let before = query.before.clone();
-    let reader = me.role;
     let service::LogPage {
         people,
         events: rows,
         last_verification: last,
-    } = state
-        .db
-        .run(move |conn| service::page_log(conn, reader, narrow, before, PAGE_SIZE))
+    } = me
+        .read(move |conn, _, actor| service::read_log(conn, actor, narrow, before, PAGE_SIZE))
         .await?;
     let names: HashMap<String, String> = people
         .iter()
@@ -142,7 +116,6 @@ pub async fn list_get(
         })
         .collect();
     render(AuditListPage {
-        page,
         events,
         people: Choice::from_pairs(
             people.iter().map(|p| (p.id.to_string(), p.name.as_str())),
@@ -165,6 +138,7 @@ pub async fn list_get(
         }),
         may_verify: me.role == Role::Headteacher,
         scoped_to_head: me.role == Role::Chair,
+        page: me.page,
     })
 }
 
@@ -177,25 +151,21 @@ pub async fn list_get(
 /// how many, events were left out between them. The chain is checked by
 /// `custodian audit verify` and the head's "Verify" button instead.
 pub async fn export_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
+    me: Signed,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_reader(&me)?;
-    let zone = state.settings.time_zone;
-    let (narrow, _) = build_filter(&query, zone);
-    let reader = me.role;
-    let (filter, people) = state
-        .db
-        .run(move |conn| service::read_scope(conn, reader, narrow))
+    let (narrow, _) = build_filter(&query, me.zone());
+    let scope = me
+        .read(move |conn, _, actor| service::read_scope(conn, actor, narrow))
         .await?;
-    let names: HashMap<String, String> = people
+    let names: HashMap<String, String> = scope
+        .people
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))
         .collect();
     let mut before = None;
     Ok(csv::stream(
-        state.db.clone(),
+        me.state.db.clone(),
         "custodian-audit-log.csv",
         &[
             "event_id",
@@ -209,7 +179,7 @@ pub async fn export_get(
             "data",
         ],
         move |conn| {
-            let rows = service::read_events(conn, &filter, before, EXPORT_BATCH)?;
+            let rows = scope.events(conn, before, EXPORT_BATCH)?;
             let Some(last) = rows.last() else {
                 return Ok(None);
             };
@@ -219,7 +189,7 @@ pub async fn export_get(
                     .map(|row| {
                         vec![
                             row.id.clone(),
-                            super::domain::hash_time(row.occurred_at),
+                            domain::hash_time(row.occurred_at),
                             actor_name(row, &names),
                             row.actor_id.clone().unwrap_or_default(),
                             row.action.clone(),
@@ -235,17 +205,8 @@ pub async fn export_get(
     ))
 }
 
-pub async fn verify_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    _form: CsrfForm<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    me.require_head()?;
-    let ctx = state.ctx();
-    let result = state
-        .db
-        .run(move |conn| service::verify_and_record(conn, ctx.clock.as_ref(), Actor::Person(me.id)))
-        .await?;
+pub async fn verify_post(me: Signed, _form: CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {
+    let result = me.read(service::verify_and_record).await?;
     match result.problem {
         None => FlashMessage::success("The audit log is whole: every event checked.").send(),
         Some(problem) => {

@@ -1,6 +1,7 @@
 //! The audit log: append-only, hash-chained, appended inside the
 //! transaction of every change; browsed, exported and verified by the head.
 
+pub mod chain;
 pub mod domain;
 pub mod handlers;
 pub mod service;
@@ -9,8 +10,8 @@ pub mod views;
 
 use actix_web::web;
 
+pub use chain::append;
 pub use domain::{Action, Actor, NewEvent, Subject, HEAD_CONCERN, HIDDEN_FROM_HEAD, LADO_CONCERN};
-pub use service::append;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;

@@ -4,8 +4,10 @@
 use crate::clock::{Clock, ManualClock};
 use crate::db::DbConnection;
 use crate::error::AppError;
+use crate::people::actor::Actor;
 use crate::people::domain::Person;
 use crate::state::Ctx;
+use crate::tx;
 
 /// The school's Social Networking Policy, as the demo's first version.
 const POLICY: &str = include_str!("policy.md");
@@ -24,12 +26,6 @@ pub(super) fn seed_policy(
             "the demo school has seven people"
         )));
     };
-    let me = |p: &Person| crate::auth::current::CurrentPerson {
-        id: p.id,
-        name: p.name.clone(),
-        email: p.email.clone(),
-        role: p.role,
-    };
     let today = crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
     let new = NewVersion::parse(
         POLICY,
@@ -37,11 +33,15 @@ pub(super) fn seed_policy(
         "The policy as adopted by the governing body, now kept in Custodian.",
     )
     .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
-    let number = policy::publish(conn, ctx, &me(head), new)?;
+    let number = tx::write(conn, ctx, &Actor::person(head), |tx| {
+        policy::publish(tx, Ok(new))
+    })?;
     policy::send_requests(conn, ctx)?;
     clock.advance(time::Duration::days(1));
     for person in [head, priya, tom] {
-        policy::acknowledge(conn, ctx, &me(person), number)?;
+        tx::write(conn, ctx, &Actor::person(person), |tx| {
+            policy::acknowledge(tx, number)
+        })?;
     }
     Ok(())
 }
@@ -109,13 +109,10 @@ pub(super) fn seed_moderation(
         let occurred = (today - time::Duration::days(days_ago)).to_string();
         let new = NewAction::parse(kind, &occurred, reason, note, today)
             .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?;
-        let me = crate::auth::current::CurrentPerson {
-            id: who.id,
-            name: who.name.clone(),
-            email: who.email.clone(),
-            role: who.role,
-        };
-        moderation::record(conn, ctx, &me, on(platform)?, new)?;
+        let account = on(platform)?;
+        tx::write(conn, ctx, &Actor::person(who), |tx| {
+            moderation::record(tx, account, Ok(new))
+        })?;
     }
     Ok(())
 }

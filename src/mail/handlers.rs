@@ -4,17 +4,15 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::service::{self, OutboxRow};
+use super::outbox::redact_tokens;
+use super::service::{self, OutboxRow, PAGE_SIZE};
 use super::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
-use crate::auth::current::CurrentPerson;
 use crate::clock::from_row;
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::layout::PageContext;
+use crate::ids::MessageId;
+use crate::web::signed::Signed;
 use crate::web::{format, render, see_other, urls};
-
-const PAGE_SIZE: i64 = 50;
 
 fn view(row: &OutboxRow, zone: &time_tz::Tz) -> MessageView {
     MessageView {
@@ -29,61 +27,41 @@ fn view(row: &OutboxRow, zone: &time_tz::Tz) -> MessageView {
     }
 }
 
-/// SECURITY: a stored email holds no working link (the sender makes one-time
-/// tokens as it sends, and takes out any other once sent); shown here, any
-/// left over from before would still be hidden.
-fn redact_links(text: &str) -> String {
-    super::outbox::redact_tokens(text)
-}
-
 #[derive(Deserialize)]
 pub struct PageQuery {
     #[serde(default)]
     page: i64,
 }
 
-pub async fn list_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, AppError> {
-    me.require_head()?;
+pub async fn list_get(me: Signed, query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
     // Bounded, so that the offset never overflows.
     let number = query.page.clamp(0, crate::web::form::MAX_PAGE);
-    let rows = state
-        .db
-        .run(move |conn| service::read_messages(conn, PAGE_SIZE, number * PAGE_SIZE))
+    let rows = me
+        .read(move |conn, _, actor| service::read_messages(conn, actor, number))
         .await?;
-    let zone = state.settings.time_zone;
+    let link = |n: i64| format!("{}?page={n}", urls::EMAILS);
     render(EmailListPage {
-        page,
-        held_note: state.settings.smtp_url.is_none(),
-        newer_href: (number > 0).then(|| format!("{}?page={}", urls::EMAILS, number - 1)),
-        older_href: (rows.len() as i64 == PAGE_SIZE)
-            .then(|| format!("{}?page={}", urls::EMAILS, number + 1)),
-        messages: rows.iter().map(|r| view(r, zone)).collect(),
+        held_note: me.state.settings.smtp_url.is_none(),
+        newer_href: (number > 0).then(|| link(number - 1)),
+        older_href: (rows.len() as i64 == PAGE_SIZE).then(|| link(number + 1)),
+        messages: rows.iter().map(|r| view(r, me.zone())).collect(),
+        page: me.page,
     })
 }
 
-pub async fn show_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    me.require_head()?;
-    let id = path.into_inner();
-    let (row, attempts) = state
-        .db
-        .run(move |conn| service::read_message(conn, &id))
+pub async fn show_get(me: Signed, id: web::Path<MessageId>) -> Result<HttpResponse, AppError> {
+    let id = *id;
+    let (row, attempts) = me
+        .read(move |conn, _, actor| service::read_message(conn, actor, id))
         .await?;
-    let zone = state.settings.time_zone;
+    let zone = me.zone();
     render(EmailShowPage {
-        page,
         message: view(&row, zone),
         message_id: row.message_id.clone(),
-        body_text: redact_links(&row.body_text),
+        // SECURITY: a stored email holds no working link (the sender makes
+        // one-time tokens as it sends, and takes out any other once sent);
+        // shown here, any left over from before would still be hidden.
+        body_text: redact_tokens(&row.body_text),
         attempts: attempts
             .iter()
             .map(|a| AttemptView {
@@ -92,27 +70,20 @@ pub async fn show_get(
             })
             .collect(),
         retry_url: (row.status == "failed").then(|| urls::email_retry(&row.id)),
+        page: me.page,
     })
 }
 
 pub async fn retry_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
+    me: Signed,
+    id: web::Path<MessageId>,
     _form: CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    me.require_head()?;
-    let id = path.into_inner();
-    let ctx = state.ctx();
-    let back = urls::email(&id);
-    let requeued = state
-        .db
-        .run(move |conn| service::retry(conn, &ctx, me.id, &me.name, &id))
-        .await?;
-    if requeued {
+    let id = *id;
+    if me.write(move |tx| service::retry(tx, id)).await? {
         FlashMessage::success("The email is queued to be sent again.").send();
     } else {
         FlashMessage::info("Only a failed email can be retried; this one is not failed.").send();
     }
-    Ok(see_other(&back))
+    Ok(see_other(&urls::email(id)))
 }

@@ -13,7 +13,9 @@ pub mod views;
 
 use actix_web::web;
 
-pub use outbox::{deferred_link, enqueue, enqueue_with_link, Email, Recipient};
+pub use outbox::{
+    deferred_link, enqueue, enqueue_with_link, Email, Recipient, SEALED_EMAIL_PREFIX,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
@@ -21,7 +23,3 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/emails/{id}", web::get().to(handlers::show_get))
         .route("/emails/{id}/retry", web::post().to(handlers::retry_post));
 }
-
-/// SECURITY: the email log (the head's) never lists messages whose kind
-/// starts with this: those about a concern the head must not know of.
-pub const SEALED_EMAIL_PREFIX: &str = "sealed_concern";

@@ -37,6 +37,10 @@ impl Recipient {
     }
 }
 
+/// SECURITY: the email log (the head's) never lists messages whose kind
+/// starts with this: those about a concern the head must not know of.
+pub const SEALED_EMAIL_PREFIX: &str = "sealed_concern";
+
 /// What an email says. Rendered from `email/message.{txt,html}`: the
 /// school's name, the event in short paragraphs, a link to the record and a
 /// reference. SECURITY: for declarations and concerns the paragraphs say

@@ -1,55 +1,70 @@
-//! The email log's reads, and the changes to the outbox made by people:
-//! one transaction with its event.
+//! The email log: what the head reads of the outbox, and a failed message
+//! put back in the queue. Only the head; every read and change checks it
+//! inside.
 
 use super::store;
 pub use super::store::{AttemptRow, OutboxRow};
-use crate::audit::{self, Action, Actor, NewEvent, Subject};
-use crate::db::{dialect, DbConnection};
+use crate::audit::{Action, NewEvent, Subject};
+use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::ids::PersonId;
-use crate::state::Ctx;
+use crate::ids::MessageId;
+use crate::people::actor::Actor;
+use crate::people::domain::Role;
+use crate::tx::Tx;
 
-/// Puts a failed message back in the queue; `false` if it was not failed.
-pub fn retry(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    by: PersonId,
-    name: &str,
-    id: &str,
-) -> Result<bool, AppError> {
-    dialect::write(conn, |conn| {
-        if store::requeue(conn, id, ctx.clock.now_row())? != 1 {
-            return Ok(false);
-        }
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(
-                Actor::Person(by),
-                Action::EmailRetried,
-                Subject::of("email", id),
-                format!("{name} asked for a failed email to be sent again"),
-            ),
-        )?;
-        Ok(true)
-    })
+/// Messages on a page of the email log.
+pub const PAGE_SIZE: i64 = 50;
+
+/// SECURITY: the email log is the head's alone.
+fn head_only(actor: &Actor) -> Result<(), AppError> {
+    if actor.role() == Some(Role::Headteacher) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only the headteacher can see this page.",
+        ))
+    }
 }
 
-/// A page of the email log, newest first (never the sealed messages).
+/// Puts a failed message back in the queue; `false` if it was not failed.
+pub fn retry(tx: &mut Tx, id: MessageId) -> Result<bool, AppError> {
+    head_only(tx.actor)?;
+    let id = id.to_string();
+    if store::requeue(tx.conn, &id, tx.now_row())? != 1 {
+        return Ok(false);
+    }
+    tx.record(NewEvent::new(
+        tx.actor.recorded(),
+        Action::EmailRetried,
+        Subject::of("email", &id),
+        format!(
+            "{} asked for a failed email to be sent again",
+            tx.actor.name()
+        ),
+    ))?;
+    Ok(true)
+}
+
+/// Page `number` (from 0) of the email log, newest first (never the
+/// sealed messages).
 pub fn read_messages(
     conn: &mut DbConnection,
-    limit: i64,
-    offset: i64,
+    actor: &Actor,
+    number: i64,
 ) -> Result<Vec<OutboxRow>, AppError> {
-    store::list_messages(conn, limit, offset)
+    head_only(actor)?;
+    store::list_messages(conn, PAGE_SIZE, number * PAGE_SIZE)
 }
 
 /// One message of the email log and every attempt to send it.
 pub fn read_message(
     conn: &mut DbConnection,
-    id: &str,
+    actor: &Actor,
+    id: MessageId,
 ) -> Result<(OutboxRow, Vec<AttemptRow>), AppError> {
-    let row = store::find_message(conn, id)?.ok_or(AppError::NotFound)?;
-    let attempts = store::list_attempts(conn, id)?;
+    head_only(actor)?;
+    let id = id.to_string();
+    let row = store::find_message(conn, &id)?.ok_or(AppError::NotFound)?;
+    let attempts = store::list_attempts(conn, &id)?;
     Ok((row, attempts))
 }

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use super::outbox::redact_tokens;
+use super::outbox::{redact_tokens, SEALED_EMAIL_PREFIX};
 use crate::db::schema::{outbox, outbox_attempts};
 use crate::db::{dialect, DbConnection};
 use crate::error::AppError;
@@ -225,7 +225,7 @@ pub fn requeue(
 
 /// Emails about a concern the head must not know of.
 fn sealed() -> String {
-    format!("{}%", super::SEALED_EMAIL_PREFIX)
+    format!("{SEALED_EMAIL_PREFIX}%")
 }
 
 /// Newest first. SECURITY: the email log is the head's, so it leaves out

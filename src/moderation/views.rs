@@ -2,10 +2,14 @@
 //! account's page that shows the latest entries.
 
 use askama::Template;
+use time_tz::Tz;
 
+use super::domain::{Access, Entry};
+use crate::accounts::domain::Account;
 use crate::error::FormErrors;
 use crate::web::form::Choice;
 use crate::web::layout::PageContext;
+use crate::web::{format, urls};
 
 /// An entry of the log as a row of its table.
 pub struct EntryView {
@@ -58,4 +62,31 @@ pub struct ModerationSection {
     /// For those who may record on this account now.
     pub record_url: Option<String>,
     pub closed: bool,
+}
+
+impl EntryView {
+    pub fn new(entry: &Entry, zone: &Tz) -> Self {
+        Self {
+            occurred_on: format::calendar_date(entry.action.occurred_on),
+            kind: entry.action.kind.label(),
+            reason: entry.action.reason.label(),
+            note: entry.action.note.clone(),
+            recorded_by: entry.recorded_by_name.clone(),
+            recorded_at: format::date_time(entry.action.recorded_at, zone),
+        }
+    }
+}
+
+impl ModerationSection {
+    /// The section of `account`'s page from what `service::read_section`
+    /// found; `None` (no section) for someone who may not read the log.
+    pub fn new(account: &Account, latest: Option<(Access, Vec<Entry>)>, zone: &Tz) -> Option<Self> {
+        let log_url = urls::account_page(account.id, "moderation");
+        latest.map(|(access, entries)| Self {
+            entries: entries.iter().map(|e| EntryView::new(e, zone)).collect(),
+            record_url: access.record.then(|| format!("{log_url}#record")),
+            log_url,
+            closed: !account.is_open(),
+        })
+    }
 }

@@ -2,67 +2,36 @@
 //! queue where each is dealt with. A handful of counting queries, whatever
 //! the size of the school; none in a loop.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use diesel::prelude::*;
-use time::Duration;
-
+use super::domain::{need, urgent, Need, ENDING_SOON};
+use super::store;
 use crate::accounts::domain::Account;
-use crate::auth::current::CurrentPerson;
 use crate::concerns::domain::Reviewer;
-use crate::db::schema::{declarations, grants, people, reconfirmations};
 use crate::db::DbConnection;
 use crate::error::AppError;
+use crate::ids::PersonId;
 use crate::people::domain::Role;
 use crate::state::Ctx;
 use crate::web::urls;
 
-/// Grants ending within this are "ending soon".
-pub const ENDING_SOON: Duration = Duration::days(14);
-
-/// One thing that needs the person, with how many.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Need {
-    pub count: i64,
-    /// "2 grants of access to confirm".
-    pub text: String,
-    pub href: String,
-    /// Past a deadline, or a safeguarding clock: shown first, in red.
-    pub urgent: bool,
-}
-
-fn need(count: i64, one: &str, many: &str, href: impl Into<String>) -> Option<Need> {
-    (count > 0).then(|| Need {
-        count,
-        text: if count == 1 {
-            one.to_owned()
-        } else {
-            many.replace("{n}", &count.to_string())
-        },
-        href: href.into(),
-        urgent: false,
-    })
-}
-
-fn urgent(need: Option<Need>) -> Option<Need> {
-    need.map(|n| Need { urgent: true, ..n })
-}
-
-/// Everything that needs this person now, most urgent first.
+/// Everything that needs the person `me`, in `role`, now, most urgent
+/// first.
 pub fn needs(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    me: &CurrentPerson,
+    me: PersonId,
+    role: Role,
 ) -> Result<Vec<Need>, AppError> {
     let mut found = Vec::new();
     let now = ctx.clock.now();
-    if me.role != Role::Chair {
+    if role != Role::Chair {
         found.extend(own_needs(conn, ctx, me)?);
     }
-    if matches!(me.role, Role::Slt | Role::Headteacher) {
+    if matches!(role, Role::Slt | Role::Headteacher) {
         found.extend(account_needs(conn, ctx)?);
         let failed = crate::mail::store::count_failed(conn)?;
-        let (href, one, many) = if me.role == Role::Headteacher {
+        let (href, one, many) = if role == Role::Headteacher {
             (
                 urls::EMAILS,
                 "1 email failed to send: retry it",
@@ -77,18 +46,13 @@ pub fn needs(
         };
         found.extend(urgent(need(failed, one, many, href)));
     }
-    let reviewing = match me.role {
-        Role::Headteacher => Some((Role::Headteacher, Reviewer::Headteacher)),
-        Role::Chair => Some((Role::Chair, Reviewer::Chair)),
+    let reviewer = match role {
+        Role::Headteacher => Some(Reviewer::Headteacher),
+        Role::Chair => Some(Reviewer::Chair),
         _ => None,
     };
-    if let Some((role, reviewer)) = reviewing {
-        let awaiting: i64 = declarations::table
-            .filter(declarations::reviewer_role.eq(role.as_str()))
-            .filter(declarations::state.eq("awaiting_review"))
-            .filter(declarations::declarant_id.ne(me.id.to_string()))
-            .count()
-            .get_result(conn)?;
+    if let Some(reviewer) = reviewer {
+        let awaiting = store::count_awaiting_review(conn, role, me)?;
         found.extend(need(
             awaiting,
             "1 declaration awaits your review",
@@ -97,8 +61,8 @@ pub fn needs(
         ));
         // SECURITY: never counts a concern about the reader themselves.
         use crate::concerns::store::count_open;
-        let open = count_open(conn, reviewer, me.id, None)?;
-        let overdue = count_open(conn, reviewer, me.id, Some(crate::clock::to_row(now)))?;
+        let open = count_open(conn, reviewer, me, None)?;
+        let overdue = count_open(conn, reviewer, me, Some(crate::clock::to_row(now)))?;
         found.extend(urgent(need(
             overdue,
             "1 allegation is overdue for referral to the LADO",
@@ -122,32 +86,18 @@ pub fn needs(
 /// Whether the school has no active chair of governors, for the head's home
 /// page: concerns about the head then have no reviewer, and only the
 /// command line can make one (never the head).
-pub fn no_chair(conn: &mut DbConnection, me: &CurrentPerson) -> Result<bool, AppError> {
-    if me.role != Role::Headteacher {
+pub fn no_chair(conn: &mut DbConnection, role: Role) -> Result<bool, AppError> {
+    if role != Role::Headteacher {
         return Ok(false);
     }
-    let chairs: i64 = people::table
-        .filter(people::active.eq(true))
-        .filter(people::role.eq(Role::Chair.as_str()))
-        .count()
-        .get_result(conn)?;
-    Ok(chairs == 0)
+    Ok(store::count_active_chairs(conn)? == 0)
 }
 
 /// What a member of staff owes: grants to confirm, this year's answer on
 /// declarations, and the current policy.
-fn own_needs(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    me: &CurrentPerson,
-) -> Result<Vec<Need>, AppError> {
+fn own_needs(conn: &mut DbConnection, ctx: &Ctx, me: PersonId) -> Result<Vec<Need>, AppError> {
     let mut found = Vec::new();
-    let to_confirm: i64 = grants::table
-        .filter(grants::grantee_id.eq(me.id.to_string()))
-        .filter(grants::ended_at.is_null())
-        .filter(grants::confirmed_at.is_null())
-        .count()
-        .get_result(conn)?;
+    let to_confirm = store::count_grants_to_confirm(conn, me)?;
     found.extend(need(
         to_confirm,
         "1 grant of access to confirm: use the link in its email, or open it from Official accounts",
@@ -155,12 +105,7 @@ fn own_needs(
         urls::ACCOUNTS,
     ));
     let year = crate::declarations::service::current_school_year(ctx);
-    let answered: i64 = reconfirmations::table
-        .filter(reconfirmations::person_id.eq(me.id.to_string()))
-        .filter(reconfirmations::school_year.eq(year))
-        .count()
-        .get_result(conn)?;
-    if answered == 0 {
+    if !store::has_answered(conn, me, year)? {
         found.extend(need(
             1,
             "Confirm your declarations for this school year, or make a nil return",
@@ -169,7 +114,7 @@ fn own_needs(
         ));
     }
     if let Some((version, number)) = crate::policy::store::find_current_ref(conn)? {
-        if !crate::policy::store::has_acknowledged(conn, &version, me.id)? {
+        if !crate::policy::store::has_acknowledged(conn, &version, me)? {
             found.extend(need(
                 1,
                 &format!(
@@ -192,31 +137,19 @@ fn account_needs(conn: &mut DbConnection, ctx: &Ctx) -> Result<Vec<Need>, AppErr
         .into_iter()
         .filter(Account::is_open)
         .collect();
-    let seniors: HashSet<String> = people::table
-        .filter(people::active.eq(true))
-        .filter(people::role.eq_any([Role::Slt.as_str(), Role::Headteacher.as_str()]))
-        .select(people::id)
-        .load::<String>(conn)?
+    let seniors = store::list_senior_ids(conn)?;
+    let held: HashSet<String> = crate::accounts::store::list_current_custodians(conn, None)?
         .into_iter()
+        .filter(|c| seniors.contains(&c.person_id))
+        .map(|c| c.account_id)
         .collect();
-    let mut held: HashMap<String, bool> = HashMap::new();
-    for custodian in crate::accounts::store::list_current_custodians(conn, None)? {
-        if seniors.contains(&custodian.person_id) {
-            held.insert(custodian.account_id, true);
-        }
-    }
     let password_due = open.iter().filter(|a| a.password_change_due).count() as i64;
     let review_overdue = open.iter().filter(|a| a.review_overdue(now)).count() as i64;
     let unheld = open
         .iter()
-        .filter(|a| !held.contains_key(&a.id.to_string()))
+        .filter(|a| !held.contains(&a.id.to_string()))
         .count() as i64;
-    let ending: i64 = grants::table
-        .filter(grants::ended_at.is_null())
-        .filter(grants::ends_on.is_not_null())
-        .filter(grants::ends_on.le(today + ENDING_SOON))
-        .count()
-        .get_result(conn)?;
+    let ending = store::count_grants_ending(conn, today + ENDING_SOON)?;
     let mut found = Vec::new();
     found.extend(urgent(need(
         unheld,

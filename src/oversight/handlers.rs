@@ -1,46 +1,48 @@
-//! A person's own page (the weekly digest switch) and the governors'
-//! report, on screen, on paper and as CSV.
+//! The home page, a person's own page (the weekly digest switch) and the
+//! governors' report, on screen, on paper and as CSV. Each handler
+//! extracts, calls one service, and renders or redirects.
 
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
-use serde::Deserialize;
-use time::Date;
+use serde::{Deserialize, Serialize};
 
-use super::digest;
-use super::report::{self, Term};
+use super::domain::{period_label, Period, Term};
+use super::service;
 use super::views::*;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::current::CurrentPerson;
-use crate::error::{AppError, FormErrors};
+use crate::error::AppError;
 use crate::people::domain::Role;
-use crate::state::AppState;
 use crate::web::form::Choice;
-use crate::web::layout::PageContext;
+use crate::web::signed::Signed;
 use crate::web::{csv, form_status, format, render, render_with, see_other, urls};
 
-fn gets_digest(role: Role) -> bool {
-    matches!(role, Role::Headteacher | Role::Chair)
+/// How many terms, this one and those before, the report offers.
+const TERMS_OFFERED: usize = 6;
+
+pub async fn home_get(me: Signed) -> Result<HttpResponse, AppError> {
+    let service::Home { needs, no_chair } = me.read(service::read_home).await?;
+    render(HomePage {
+        needs,
+        no_chair,
+        tasks: tasks_for(me.role),
+        name: me.actor.name().to_owned(),
+        role: me.role,
+        page: me.page,
+    })
 }
 
-pub async fn me_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
-) -> Result<HttpResponse, AppError> {
-    let digest = if gets_digest(me.role) {
-        let id = me.id;
-        Some(state.db.run(move |conn| digest::is_on(conn, id)).await?)
-    } else {
-        None
-    };
+pub async fn me_get(me: Signed) -> Result<HttpResponse, AppError> {
+    let (person, digest) = me
+        .read(|conn, _, actor| service::read_me(conn, actor))
+        .await?;
     render(MePage {
-        page,
-        name: me.name.clone(),
-        email: me.email.clone(),
-        role: me.role.label(),
+        name: person.name,
+        email: person.email,
+        role: person.role.label(),
         digest,
         digest_action: urls::ME_DIGEST,
         password_href: urls::PASSWORD,
+        page: me.page,
     })
 }
 
@@ -51,26 +53,16 @@ pub struct DigestForm {
 }
 
 pub async fn digest_post(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    form: CsrfForm<DigestForm>,
+    me: Signed,
+    CsrfForm(form): CsrfForm<DigestForm>,
 ) -> Result<HttpResponse, AppError> {
-    me.require(
-        gets_digest(me.role),
-        "The weekly digest goes to the headteacher and the chair of governors.",
-    )?;
-    let on = match form.0.digest.as_str() {
-        "on" => true,
-        "off" => false,
-        _ => return Err(AppError::BadRequest("Choose on or off.".into())),
+    let on = match form.digest.as_str() {
+        "on" => Some(true),
+        "off" => Some(false),
+        _ => None,
     };
-    let ctx = state.ctx();
-    let person = me.clone();
-    state
-        .db
-        .run(move |conn| digest::switch(conn, &ctx, &person, on))
-        .await?;
-    FlashMessage::success(if on {
+    me.write(move |tx| service::switch_digest(tx, on)).await?;
+    FlashMessage::success(if on == Some(true) {
         "The weekly digest is on: it comes on Mondays at 07:00."
     } else {
         "The weekly digest is off. You can switch it on again here."
@@ -79,105 +71,59 @@ pub async fn digest_post(
     Ok(see_other(urls::ME))
 }
 
-#[derive(Deserialize, Default, Clone)]
+/// The period of the report, as its GET form and its CSV link send it.
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
 pub struct ReportQuery {
-    #[serde(default)]
     term: String,
-    #[serde(default)]
     from: String,
-    #[serde(default)]
     until: String,
 }
 
 impl ReportQuery {
+    fn period(&self, me: &Signed) -> (Period, crate::error::FormErrors) {
+        Period::parse(&self.term, &self.from, &self.until, me.today())
+    }
+
     fn to_query_string(&self) -> String {
-        serde_urlencoded::to_string([
-            ("term", &self.term),
-            ("from", &self.from),
-            ("until", &self.until),
-        ])
-        .unwrap_or_default()
+        serde_urlencoded::to_string(self).unwrap_or_default()
     }
-}
-
-fn require_reader(me: &CurrentPerson) -> Result<(), AppError> {
-    me.require(
-        me.role != Role::Staff,
-        "The governors' report is for the headteacher, the Senior Leadership Team and the chair \
-         of governors.",
-    )
-}
-
-/// The period asked for: dates if both are given and valid, else a term
-/// (this term by default).
-fn period(query: &ReportQuery, today: Date) -> (String, Date, Date, Option<Term>, FormErrors) {
-    let mut errors = FormErrors::new();
-    if !query.from.is_empty() || !query.until.is_empty() {
-        let from = crate::clock::parse_date(&query.from);
-        let until = crate::clock::parse_date(&query.until);
-        if from.is_none() {
-            errors.add("from", "Enter the first day, like 2026-09-01");
-        }
-        if until.is_none() {
-            errors.add("until", "Enter the last day, like 2026-12-31");
-        }
-        if let (Some(from), Some(until)) = (from, until) {
-            if until < from {
-                errors.add("until", "The last day must be on or after the first");
-            } else {
-                return (report::period_label(from, until), from, until, None, errors);
-            }
-        }
-    }
-    let term = Term::parse(&query.term).unwrap_or_else(|| Term::containing(today));
-    let (from, until) = term.dates();
-    (term.label(), from, until, Some(term), errors)
 }
 
 pub async fn report_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
-    page: PageContext,
+    me: Signed,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_reader(&me)?;
     let query = query.into_inner();
-    let zone = state.settings.time_zone;
-    let now = state.clock.now();
-    let today = format::local_date(now, zone);
-    let (title, from, until, term, errors) = period(&query, today);
-    let ctx = state.ctx();
-    let for_chair = me.role == Role::Chair;
-    let sections = state
-        .db
-        .run(move |conn| report::figures(conn, &ctx, from, until, for_chair))
+    let (period, errors) = query.period(&me);
+    let dates = Ok((period.from, period.until));
+    let sections = me
+        .read(move |conn, ctx, actor| service::read_report(conn, ctx, actor, dates))
         .await?;
     let mut terms = Vec::new();
-    let mut choice = Term::containing(today);
-    for _ in 0..6 {
+    let mut choice = Term::containing(me.today());
+    for _ in 0..TERMS_OFFERED {
         terms.push(Choice::of(
             choice.code(),
             choice.label(),
-            Some(choice) == term,
+            Some(choice) == period.term,
         ));
         choice = choice.previous();
     }
-    let csv_query = if term.is_some() {
-        ReportQuery {
-            term: term.map(Term::code).unwrap_or_default(),
+    // The CSV of a term names only the term; of dates, the dates.
+    let csv_query = match period.term {
+        Some(term) => ReportQuery {
+            term: term.code(),
             ..ReportQuery::default()
-        }
-    } else {
-        query.clone()
+        },
+        None => query.clone(),
     };
-    let status = form_status(&errors);
     render_with(
-        status,
+        form_status(&errors),
         ReportPage {
-            page,
-            title,
-            period: report::period_label(from, until),
-            generated: format::date_time(now, zone),
+            title: period.title,
+            period: period_label(period.from, period.until),
+            generated: format::date_time(me.state.clock.now(), me.zone()),
             terms,
             from: query.from,
             until: query.until,
@@ -187,39 +133,35 @@ pub async fn report_get(
                 urls::REPORTS_GOVERNORS_CSV,
                 csv_query.to_query_string()
             ),
-            for_chair,
+            for_chair: me.role == Role::Chair,
             errors,
+            page: me.page,
         },
     )
 }
 
 pub async fn report_csv_get(
-    me: CurrentPerson,
-    state: web::Data<AppState>,
+    me: Signed,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_reader(&me)?;
-    let query = query.into_inner();
-    let today = format::local_date(state.clock.now(), state.settings.time_zone);
-    let (title, from, until, _, errors) = period(&query, today);
-    if !errors.is_empty() {
-        return Err(AppError::BadRequest(
+    let (period, errors) = query.period(&me);
+    let dates = match errors.is_empty() {
+        true => Ok((period.from, period.until)),
+        false => Err(AppError::BadRequest(
             "Choose a term, or a first and last day like 2026-09-01.".into(),
-        ));
-    }
-    let ctx = state.ctx();
-    let for_chair = me.role == Role::Chair;
-    let sections = state
-        .db
-        .run(move |conn| report::figures(conn, &ctx, from, until, for_chair))
+        )),
+    };
+    let sections = me
+        .read(move |conn, ctx, actor| service::read_report(conn, ctx, actor, dates))
         .await?;
+    let (from, until) = (period.from.to_string(), period.until.to_string());
     let mut file = csv::Csv::new(&["period", "from", "until", "section", "measure", "value"])?;
     for section in &sections {
         for figure in &section.figures {
             file.row([
-                title.as_str(),
-                &from.to_string(),
-                &until.to_string(),
+                period.title.as_str(),
+                &from,
+                &until,
                 section.title,
                 &figure.label,
                 &figure.value,

@@ -17,6 +17,19 @@ pub const MAX_BODY_CHARS: usize = 100_000;
 /// The longest summary of what changed.
 pub const MAX_SUMMARY_CHARS: usize = 2_000;
 
+/// A required long text, with line endings as browsers send them (CRLF)
+/// kept as LF, so the stored text is the same whoever typed it.
+fn long_text(
+    errors: &mut FormErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    missing: &str,
+) -> String {
+    let raw = raw.replace("\r\n", "\n");
+    form::required_text(errors, field, &raw, max, TextKind::Long, missing)
+}
+
 /// A version as the head submits it: checked, not yet published.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewVersion {
@@ -31,14 +44,11 @@ impl NewVersion {
     /// and what changed.
     pub fn parse(body: &str, effective_on: &str, summary: &str) -> Result<NewVersion, FormErrors> {
         let mut errors = FormErrors::new();
-        // Line endings as browsers send them (CRLF) are kept as LF, so the
-        // stored text is the same whoever typed it.
-        let body = form::required_text(
+        let body = long_text(
             &mut errors,
             "body",
-            &body.replace("\r\n", "\n"),
+            body,
             MAX_BODY_CHARS,
-            TextKind::Long,
             "Enter the text of the policy",
         );
         let effective = crate::clock::parse_date(effective_on);
@@ -52,12 +62,11 @@ impl NewVersion {
                 },
             );
         }
-        let summary = form::required_text(
+        let summary = long_text(
             &mut errors,
             "summary",
-            &summary.replace("\r\n", "\n"),
+            summary,
             MAX_SUMMARY_CHARS,
-            TextKind::Long,
             "Say what changed in this version (for the first, say that it is the first)",
         );
         match effective {

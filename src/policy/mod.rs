@@ -11,20 +11,13 @@ pub mod views;
 
 use actix_web::web;
 
-/// A policy's text can be long, and a pasted one is full of characters
-/// that URL encoding triples: the form's limit holds the longest text and
-/// summary in any script; the rest of the app keeps the forms' limit.
-const MAX_POLICY_BODY: usize = crate::web::form::encoded_len(domain::MAX_BODY_CHARS)
-    + crate::web::form::encoded_len(domain::MAX_SUMMARY_CHARS)
-    + 1024;
-
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
     // /policy/new before /policy/{number}: routes match in this order.
     cfg.route(urls::POLICY, web::get().to(handlers::current_get))
         .service(
             web::resource(urls::POLICY_NEW)
-                .app_data(web::PayloadConfig::new(MAX_POLICY_BODY))
+                .app_data(web::PayloadConfig::new(handlers::MAX_POLICY_BODY))
                 .route(web::get().to(handlers::new_get))
                 .route(web::post().to(handlers::new_post)),
         )

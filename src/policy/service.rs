@@ -1,130 +1,124 @@
-//! Changes to the policy register: each one transaction with its audit
-//! event and its emails.
+//! What the policy register does and shows: publishing a version and
+//! confirming it, each one `Tx` with its audit event; the asks and
+//! reminders; and the pages' reads. Who may is checked inside, for reads
+//! and changes alike.
 
 use super::domain::{self, NewVersion};
 use super::emails;
 use super::store;
 pub use super::store::{VersionListRow, VersionRow};
-use crate::audit::{self, Action, Actor, NewEvent, Subject};
-use crate::auth::current::CurrentPerson;
+use crate::audit::{Action, NewEvent, Subject};
 pub use crate::campaign::RequestRow;
 use crate::campaign::{self, Campaign};
-use crate::db::{dialect, DbConnection};
-use crate::error::AppError;
+use crate::db::DbConnection;
+use crate::error::{AppError, FormErrors};
 use crate::ids::{PersonId, PolicyVersionId};
+use crate::people::actor::Actor;
 use crate::people::domain::{Person, Role};
 use crate::people::store as people_store;
 use crate::state::Ctx;
+use crate::tx::Tx;
 use crate::web::{format, urls};
+
+/// Why a page or change of the head's is refused to anyone else.
+const HEAD_ONLY: &str = "Only the headteacher publishes the policy and sees who has confirmed it.";
 
 /// How often publishing tries the next number when another publication
 /// took it at the same moment.
 const NUMBER_TRIES: usize = 5;
 
-/// Publishes a new version as the current one; returns its number. Everyone
-/// is asked to read it by [`send_requests`] on its next run.
-pub fn publish(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    me: &CurrentPerson,
-    new: NewVersion,
-) -> Result<i32, AppError> {
-    me.require(
-        me.role == Role::Headteacher,
-        "Only the headteacher publishes the policy.",
-    )?;
-    dialect::write(conn, |conn| {
-        let mut published = None;
-        for _ in 0..NUMBER_TRIES {
-            let number = store::next_number(conn)?;
-            let row = VersionRow {
-                id: PolicyVersionId::new().to_string(),
-                number,
-                body: new.body().to_owned(),
-                effective_on: new.effective_on(),
-                summary: new.summary().to_owned(),
-                published_at: ctx.clock.now_row(),
-                published_by: me.id.to_string(),
-            };
-            // Numbers are unique: on PostgreSQL two heads publishing at
-            // once may both read the same highest number; one insert wins
-            // and the other takes the next.
-            if store::insert_version(conn, &row)? {
-                published = Some(number);
-                break;
-            }
-        }
-        let number = published.ok_or_else(|| {
-            AppError::Conflict(
-                "Another version was being published at the same moment. Nothing was saved: \
-                 please try again."
-                    .into(),
-            )
-        })?;
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(
-                Actor::Person(me.id),
-                Action::PolicyPublished,
-                Subject::of("policy", number),
-                format!(
-                    "{} published version {number} of the Social Networking Policy",
-                    me.name
-                ),
-            )
-            .with_data(serde_json::json!({
-                "version": number,
-                "effective_on": new.effective_on().to_string(),
-            })),
-        )?;
-        Ok(number)
-    })
+/// The head, by id; anyone else is refused.
+fn head(actor: &Actor) -> Result<PersonId, AppError> {
+    actor
+        .id()
+        .filter(|_| actor.role() == Some(Role::Headteacher))
+        .ok_or(AppError::Forbidden(HEAD_ONLY))
 }
 
-/// Records that this person read version `number` and reviewed their own
+/// The event of a change to the policy: version `number`, and what the
+/// actor did to it.
+fn event(tx: &Tx, action: Action, number: i32, what: &str) -> NewEvent {
+    NewEvent::new(
+        tx.actor.recorded(),
+        action,
+        Subject::of("policy", number),
+        format!("{} {what}", tx.actor.name()),
+    )
+}
+
+/// Publishes a new version as the current one; returns its number. Everyone
+/// is asked to read it by [`send_requests`] on its next run. `new` is the
+/// form as parsed: its errors come back once the actor may publish at all.
+pub fn publish(tx: &mut Tx, new: Result<NewVersion, FormErrors>) -> Result<i32, AppError> {
+    let me = head(tx.actor)?;
+    let new = new.or_else(|errors| tx.refuse(errors))?;
+    let mut published = None;
+    for _ in 0..NUMBER_TRIES {
+        let number = store::next_number(tx.conn)?;
+        let row = VersionRow {
+            id: PolicyVersionId::new().to_string(),
+            number,
+            body: new.body().to_owned(),
+            effective_on: new.effective_on(),
+            summary: new.summary().to_owned(),
+            published_at: tx.now_row(),
+            published_by: me.to_string(),
+        };
+        // Numbers are unique: on PostgreSQL two heads publishing at once
+        // may both read the same highest number; one insert wins and the
+        // other takes the next.
+        if store::insert_version(tx.conn, &row)? {
+            published = Some(number);
+            break;
+        }
+    }
+    let number = published.ok_or_else(|| {
+        AppError::Conflict(
+            "Another version was being published at the same moment. Nothing was saved: \
+             please try again."
+                .into(),
+        )
+    })?;
+    let what = format!("published version {number} of the Social Networking Policy");
+    let published =
+        event(tx, Action::PolicyPublished, number, &what).with_data(serde_json::json!({
+            "version": number,
+            "effective_on": new.effective_on().to_string(),
+        }));
+    tx.record(published)?;
+    Ok(number)
+}
+
+/// Records that the actor read version `number` and reviewed their own
 /// profiles. Only the current version can be acknowledged; doing it twice
 /// changes nothing.
-pub fn acknowledge(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    me: &CurrentPerson,
-    number: i32,
-) -> Result<(), AppError> {
-    me.require(
-        me.role != Role::Chair,
-        "Governors read the policy here, but are not asked to confirm it.",
-    )?;
-    dialect::write(conn, |conn| {
-        let version = store::find_version(conn, number)?.ok_or(AppError::NotFound)?;
-        let current = store::find_current_ref(conn)?.map(|(_, n)| n);
-        if current != Some(number) {
-            return Err(AppError::Conflict(format!(
-                "Version {number} of the policy has been replaced by version {}, so it can no \
-                 longer be confirmed. Please read the current version and confirm that one.",
-                current.unwrap_or(number)
-            )));
-        }
-        if !store::insert_acknowledgement(conn, &version.id, me.id, ctx.clock.now_row())? {
-            return Ok(());
-        }
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(
-                Actor::Person(me.id),
-                Action::PolicyAcknowledged,
-                Subject::of("policy", number),
-                format!(
-                    "{} confirmed reading version {number} of the Social Networking Policy and \
-                     reviewing their own profiles",
-                    me.name
-                ),
-            )
-            .with_data(serde_json::json!({ "version": number })),
-        )?;
-        Ok(())
-    })
+pub fn acknowledge(tx: &mut Tx, number: i32) -> Result<(), AppError> {
+    let me = tx
+        .actor
+        .id()
+        .filter(|_| tx.actor.role() != Some(Role::Chair))
+        .ok_or(AppError::Forbidden(
+            "Governors read the policy here, but are not asked to confirm it.",
+        ))?;
+    let version = store::find_version(tx.conn, number)?.ok_or(AppError::NotFound)?;
+    let current = store::find_current_ref(tx.conn)?.map(|(_, n)| n);
+    if current != Some(number) {
+        return Err(AppError::Conflict(format!(
+            "Version {number} of the policy has been replaced by version {}, so it can no \
+             longer be confirmed. Please read the current version and confirm that one.",
+            current.unwrap_or(number)
+        )));
+    }
+    if !store::insert_acknowledgement(tx.conn, &version.id, me, tx.now_row())? {
+        return Ok(());
+    }
+    let what = format!(
+        "confirmed reading version {number} of the Social Networking Policy and reviewing \
+         their own profiles"
+    );
+    let acknowledged = event(tx, Action::PolicyAcknowledged, number, &what)
+        .with_data(serde_json::json!({ "version": number }));
+    tx.record(acknowledged)
 }
 
 /// The campaign that asks everyone to acknowledge one version.
@@ -177,11 +171,12 @@ pub struct PolicyPage {
     pub publisher: Option<Person>,
 }
 
-/// A version (the current one when `number` is `None`), with where this
-/// person stands with it and the list of every version.
+/// A version (the current one when `number` is `None`), with where the
+/// actor stands with it and the list of every version. Everyone signed in
+/// reads the policy.
 pub fn read_version(
     conn: &mut DbConnection,
-    person: PersonId,
+    actor: &Actor,
     number: Option<i32>,
 ) -> Result<PolicyPage, AppError> {
     let version = match number {
@@ -191,7 +186,10 @@ pub fn read_version(
     let versions = store::list_versions(conn)?;
     let (confirmed_at, publisher) = match &version {
         Some(v) => (
-            store::find_acknowledgement(conn, &v.id, person)?,
+            match actor.id() {
+                Some(me) => store::find_acknowledgement(conn, &v.id, me)?,
+                None => None,
+            },
             PersonId::parse(&v.published_by)
                 .map(|id| people_store::find_person(conn, id))
                 .transpose()?
@@ -207,13 +205,13 @@ pub fn read_version(
     })
 }
 
-/// The number the next version will take.
-pub fn read_next_number(conn: &mut DbConnection) -> Result<i32, AppError> {
-    store::next_number(conn)
-}
-
-/// The number the next version will take, and the current version to start from.
-pub fn read_new_version(conn: &mut DbConnection) -> Result<(i32, Option<VersionRow>), AppError> {
+/// The head's form: the number the next version will take, and the
+/// current version, whose text a new one usually starts from.
+pub fn read_new_version(
+    conn: &mut DbConnection,
+    actor: &Actor,
+) -> Result<(i32, Option<VersionRow>), AppError> {
+    head(actor)?;
     Ok((store::next_number(conn)?, store::current_version(conn)?))
 }
 
@@ -233,8 +231,10 @@ pub struct Acknowledgements {
 /// The head's page of who has confirmed version `number`.
 pub fn read_acknowledgements(
     conn: &mut DbConnection,
+    actor: &Actor,
     number: i32,
 ) -> Result<Acknowledgements, AppError> {
+    head(actor)?;
     let version = store::find_version(conn, number)?.ok_or(AppError::NotFound)?;
     let current = store::find_current_ref(conn)?.map(|(_, n)| n);
     let acknowledgements = store::list_acknowledgements(conn, &version.id)?;

@@ -1,10 +1,17 @@
 //! The policy pages.
 
-use askama::Template;
+use std::collections::{HashMap, HashSet};
 
-use super::domain::SafeHtml;
+use askama::Template;
+use time_tz::Tz;
+
+use super::domain::{self, SafeHtml};
+use super::service::{Acknowledgements, VersionListRow, VersionRow};
+use crate::clock::from_row;
 use crate::error::FormErrors;
+use crate::people::domain::Person;
 use crate::web::layout::PageContext;
+use crate::web::{format, urls};
 
 /// One version, as read.
 pub struct VersionView {
@@ -97,4 +104,86 @@ pub struct PolicyAcknowledgementsPage {
     pub percentage: String,
     pub confirmed: Vec<PersonStanding>,
     pub not_confirmed: Vec<PersonStanding>,
+}
+
+impl VersionView {
+    pub fn new(row: &VersionRow, publisher: Option<Person>, zone: &Tz) -> Self {
+        Self {
+            number: row.number,
+            effective_on: format::calendar_date(row.effective_on),
+            published: format::date(from_row(row.published_at), zone),
+            published_by: publisher.map(|p| p.name).unwrap_or_default(),
+            summary: row.summary.clone(),
+            body: domain::render_markdown(&row.body),
+        }
+    }
+}
+
+impl VersionLink {
+    /// A version in the list, knowing the `current` one and the one `shown`.
+    pub fn new(row: &VersionListRow, current: Option<i32>, shown: Option<i32>, zone: &Tz) -> Self {
+        Self {
+            number: row.number,
+            href: urls::policy_version(row.number),
+            effective_on: format::calendar_date(row.effective_on),
+            published: format::date(from_row(row.published_at), zone),
+            current: current == Some(row.number),
+            shown: shown == Some(row.number),
+        }
+    }
+}
+
+impl PersonStanding {
+    /// Everyone who confirmed a version (by name), and everyone asked now
+    /// who has not, with when they were asked and the reminders sent.
+    pub fn lists(found: &Acknowledgements, zone: &Tz) -> (Vec<Self>, Vec<Self>) {
+        let people: HashMap<String, &Person> =
+            found.people.iter().map(|p| (p.id.to_string(), p)).collect();
+        let mut confirmed: Vec<Self> = found
+            .acknowledgements
+            .iter()
+            .filter_map(|(id, at)| people.get(id).map(|p| (p, at)))
+            .map(|(p, at)| Self {
+                name: p.name.clone(),
+                role: p.role.label(),
+                when: format::date_time(from_row(*at), zone),
+                reminders: "",
+                left: !p.active,
+            })
+            .collect();
+        confirmed.sort_by(|a, b| a.name.cmp(&b.name));
+        let confirmed_ids: HashSet<&str> = found
+            .acknowledgements
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let asked_at: HashMap<&str, _> = found
+            .requests
+            .iter()
+            .map(|r| (r.person_id.as_str(), r))
+            .collect();
+        let not_confirmed = found
+            .people
+            .iter()
+            .filter(|p| domain::is_asked(p) && !confirmed_ids.contains(p.id.to_string().as_str()))
+            .map(|p| {
+                let request = asked_at.get(p.id.to_string().as_str());
+                Self {
+                    name: p.name.clone(),
+                    role: p.role.label(),
+                    when: request
+                        .map(|r| format::date(from_row(r.asked_at), zone))
+                        .unwrap_or_else(|| "Not yet".into()),
+                    reminders: match request {
+                        Some(r) if r.second_reminder_at.is_some() => "2",
+                        Some(r) if r.first_reminder_at.is_some() => "1",
+                        Some(_) => "0",
+                        None => "–",
+                    },
+                    left: false,
+                }
+            })
+            .collect();
+        (confirmed, not_confirmed)
+    }
 }

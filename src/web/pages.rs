@@ -1,5 +1,5 @@
 //! The accessibility statement. (The home page is the dashboard's:
-//! `oversight::home`.)
+//! `oversight::handlers::home_get`.)
 
 use actix_web::HttpResponse;
 use askama::Template;

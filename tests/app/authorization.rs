@@ -470,16 +470,16 @@ async fn every_route_answers_each_role_as_the_table_says() {
     {
         use custodian::policy::{domain::NewVersion, service};
         let author = app.add_person("Policy Author", Role::Headteacher);
-        let me = custodian::auth::current::CurrentPerson {
+        let me = custodian::people::actor::Actor::Person {
             id: author.id,
             name: author.name.clone(),
-            email: author.email.clone(),
             role: author.role,
         };
-        let new = NewVersion::parse("## Policy", "2026-12-01", "The first version").unwrap();
+        let new = NewVersion::parse("## Policy", "2026-12-01", "The first version");
         let mut conn = app.db.conn().unwrap();
         assert_eq!(
-            service::publish(&mut conn, &app.ctx(), &me, new).unwrap(),
+            custodian::tx::write(&mut conn, &app.ctx(), &me, |tx| service::publish(tx, new))
+                .unwrap(),
             1
         );
     }

@@ -2,7 +2,6 @@
 //! Appendix 2): who records and reads it, its filter and CSV, bad input,
 //! closed accounts, and what the audit log keeps of it.
 
-use custodian::auth::current::CurrentPerson;
 use custodian::people::domain::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
@@ -471,10 +470,9 @@ async fn the_service_checks_who_records_and_counts_actions_by_reason_for_a_perio
     let slt = app.add_person("David Okafor", Role::Slt);
     let chair = app.add_person("Margaret Ellis", Role::Chair);
     let staff = app.add_person("Tom Reed", Role::Staff);
-    let person = |p: &TestPerson| CurrentPerson {
+    let person = |p: &TestPerson| custodian::people::actor::Actor::Person {
         id: p.id,
         name: p.name.clone(),
-        email: p.email.clone(),
         role: p.role,
     };
     let today = date!(2026 - 11 - 24);
@@ -505,23 +503,15 @@ async fn the_service_checks_who_records_and_counts_actions_by_reason_for_a_perio
         ("2026-11-10", "advertising"),
         ("2026-11-24", "advertising"),
     ] {
-        service::record(
-            &mut conn,
-            &app.ctx(),
-            &person(&slt),
-            account,
-            new(on, reason),
-        )
+        custodian::tx::write(&mut conn, &app.ctx(), &person(&slt), |tx| {
+            service::record(tx, account, Ok(new(on, reason)))
+        })
         .unwrap();
     }
     for refused in [&chair, &staff] {
-        let result = service::record(
-            &mut conn,
-            &app.ctx(),
-            &person(refused),
-            account,
-            new("2026-11-03", "other"),
-        );
+        let result = custodian::tx::write(&mut conn, &app.ctx(), &person(refused), |tx| {
+            service::record(tx, account, Ok(new("2026-11-03", "other")))
+        });
         assert!(
             matches!(result, Err(custodian::error::AppError::Forbidden(_))),
             "{:?}",

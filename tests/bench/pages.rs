@@ -11,7 +11,6 @@ mod helpers;
 
 use std::time::{Duration, Instant};
 
-use custodian::auth::current::CurrentPerson;
 use custodian::people::domain::Role;
 use helpers::{Smtp, TestApp, TestPerson};
 
@@ -20,15 +19,6 @@ const DECLARATIONS_EACH: usize = 2;
 const CONCERNS: usize = 600;
 const ACCOUNTS: usize = 12;
 const REQUESTS: usize = 100;
-
-fn me(person: &TestPerson) -> CurrentPerson {
-    CurrentPerson {
-        id: person.id,
-        name: person.name.clone(),
-        email: person.email.clone(),
-        role: person.role,
-    }
-}
 
 fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
     use custodian::accounts::{domain as accounts_domain, service as accounts};
@@ -126,7 +116,15 @@ fn seed(app: &TestApp, head: &TestPerson) -> Vec<TestPerson> {
                 today,
             )
             .unwrap();
-            moderation::record(&mut conn, &ctx, &me(head), account.id, new).unwrap();
+            let actor = custodian::people::actor::Actor::Person {
+                id: head.id,
+                name: head.name.clone(),
+                role: head.role,
+            };
+            custodian::tx::write(&mut conn, &ctx, &actor, |tx| {
+                moderation::record(tx, account.id, Ok(new))
+            })
+            .unwrap();
         }
     }
     staff
