@@ -2,7 +2,6 @@
 //! CSV, and the section of the account's page with the latest entries.
 
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use super::domain::{Filter, Kind, NewAction, Reason, NOTE_MAX};
@@ -16,8 +15,9 @@ use crate::ids::AccountId;
 use crate::people::actor::Actor;
 use crate::state::AppState;
 use crate::web::form::Choice;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
-use crate::web::{csv, form_status, render_with, see_other, urls};
+use crate::web::{csv, form_status, render_with, urls};
 
 /// The most entries the page shows; the CSV has them all.
 const PAGE_LIMIT: i64 = 500;
@@ -154,15 +154,13 @@ pub async fn log_post(
         &form.note,
         me.today(),
     );
-    match me.write(move |tx| service::record(tx, id, new)).await {
-        Ok(_) => {
-            FlashMessage::success("The moderation action is recorded in the log.").send();
-            Ok(see_other(&urls::account_page(id, "moderation")))
-        }
-        Err(AppError::Refused(errors)) => {
-            log_page(me, id, FilterQuery::default(), form, errors).await
-        }
-        Err(error) => Err(error),
+    let recorded = me.write(move |tx| service::record(tx, id, new)).await;
+    match recorded.refusal()? {
+        Ok(_) => saved(
+            "The moderation action is recorded in the log.",
+            &urls::account_page(id, "moderation"),
+        ),
+        Err(errors) => log_page(me, id, FilterQuery::default(), form, errors).await,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::people::domain::Role;
 use crate::web::form::encoded_len;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
 use crate::web::{form_status, format, render, render_with, see_other, urls};
 
@@ -141,22 +142,21 @@ pub async fn new_post(
     CsrfForm(form): CsrfForm<VersionForm>,
 ) -> Result<HttpResponse, AppError> {
     let new = NewVersion::parse(&form.body, &form.effective_on, &form.summary);
-    match me.write(move |tx| service::publish(tx, new)).await {
-        Ok(number) => {
-            FlashMessage::success(format!(
+    let published = me.write(move |tx| service::publish(tx, new)).await;
+    match published.refusal()? {
+        Ok(number) => saved(
+            format!(
                 "Version {number} is published. Everyone who works at the school will be \
                  emailed and asked to confirm they have read it."
-            ))
-            .send();
-            Ok(see_other(&urls::policy_version(number)))
-        }
-        Err(AppError::Refused(errors)) => {
+            ),
+            &urls::policy_version(number),
+        ),
+        Err(errors) => {
             let (number, _) = me
                 .read(|conn, _, actor| service::read_new_version(conn, actor))
                 .await?;
             form_page(me, number, form, errors)
         }
-        Err(error) => Err(error),
     }
 }
 

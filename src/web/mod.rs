@@ -10,6 +10,7 @@ pub mod headers;
 pub mod health;
 pub mod layout;
 pub mod limits;
+pub mod outcome;
 pub mod pages;
 pub mod signed;
 pub mod static_files;

@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::rows::{grant_view, name_of, row_view, saved, valid_custodian, who_did, ReasonForm};
+use super::rows::{grant_view, name_of, row_view, valid_custodian, who_did, ReasonForm};
 use crate::accounts::domain::{self, NewAccount, Platform};
 use crate::accounts::service;
 use crate::accounts::views::*;
@@ -16,6 +16,7 @@ use crate::ids::{AccountId, PersonId};
 use crate::people::domain::Person;
 use crate::people::views::person_choices;
 use crate::web::form::Choice;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
 use crate::web::{form_status, format, render, render_with, urls};
 
@@ -206,17 +207,16 @@ async fn save_account(
         me.today(),
     );
     let opened = me.write(move |tx| service::open(tx, new)).await;
-    let done = |account: domain::Account| {
-        let message = format!(
-            "{} is recorded. All SLT and the headteacher have been emailed.",
-            account.handle
-        );
-        (message, urls::account(account.id))
-    };
-    saved(opened, done, |errors| {
-        account_form(me, existing, form, errors)
-    })
-    .await
+    match opened.refusal()? {
+        Ok(account) => saved(
+            format!(
+                "{} is recorded. All SLT and the headteacher have been emailed.",
+                account.handle
+            ),
+            &urls::account(account.id),
+        ),
+        Err(errors) => account_form(me, existing, form, errors).await,
+    }
 }
 
 pub async fn new_post(
@@ -268,12 +268,11 @@ pub async fn close_post(
     let id = *id;
     let reason = domain::parse_reason(&form.reason);
     let closed = me.write(move |tx| service::close(tx, id, reason)).await;
-    let done = |()| {
-        let message = "The account is closed, and every grant on it has ended.";
-        (message.to_owned(), urls::account(id))
-    };
-    saved(closed, done, |errors| {
-        close_page(me, id, form.reason, errors)
-    })
-    .await
+    match closed.refusal()? {
+        Ok(()) => saved(
+            "The account is closed, and every grant on it has ended.",
+            &urls::account(id),
+        ),
+        Err(errors) => close_page(me, id, form.reason, errors).await,
+    }
 }

@@ -5,13 +5,13 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::rows::saved;
 use crate::accounts::domain;
 use crate::accounts::service;
 use crate::accounts::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, PersonId};
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
 use crate::web::{form_status, render_with, see_other, urls};
 
@@ -34,20 +34,19 @@ pub async fn custodian_add_post(
 ) -> Result<HttpResponse, AppError> {
     let id = *id;
     let person = PersonId::parse(&form.person_id);
-    match me
+    let added = me
         .write(move |tx| service::add_custodian(tx, id, person))
-        .await
-    {
+        .await;
+    match added.refusal()? {
         Ok(()) => Ok(to_account(
             id,
             FlashMessage::success("The custodian has been added."),
         )),
         // The page's small form has no errors beside it: say it above.
-        Err(AppError::Refused(errors)) => {
+        Err(errors) => {
             let why = errors.get("person_id").unwrap_or_default();
             Ok(to_account(id, FlashMessage::error(why)))
         }
-        Err(error) => Err(error),
     }
 }
 
@@ -114,9 +113,11 @@ pub async fn password_post(
     let recorded = me
         .write(move |tx| service::record_password_change(tx, id, change))
         .await;
-    let done = |()| {
-        let message = "The password change is recorded; the custodians and the headteacher have been emailed.";
-        (message.to_owned(), urls::account(id))
-    };
-    saved(recorded, done, |errors| password_page(me, id, form, errors)).await
+    match recorded.refusal()? {
+        Ok(()) => saved(
+            "The password change is recorded; the custodians and the headteacher have been emailed.",
+            &urls::account(id),
+        ),
+        Err(errors) => password_page(me, id, form, errors).await,
+    }
 }

@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::rows::{grant_view, saved, ReasonForm};
-use crate::accounts::domain::{self, Aim, Grant, NewGrant, GUIDELINES};
+use super::rows::{grant_view, ReasonForm};
+use crate::accounts::domain::{self, Aim, NewGrant, GUIDELINES};
 use crate::accounts::service;
 use crate::accounts::views::*;
 use crate::auth::csrf::{CsrfForm, NoFields};
@@ -15,6 +15,7 @@ use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, GrantId};
 use crate::people::views::person_choices;
 use crate::web::form::Choice;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
 use crate::web::{form_status, format, render_with, see_other, urls};
 
@@ -73,11 +74,13 @@ pub async fn grant_new_post(
         me.today(),
     );
     let granted = me.write(move |tx| service::grant(tx, id, new)).await;
-    let done = |grant: Grant| {
-        let message = "Access is recorded, and the written record has been emailed to them, the custodians and the headteacher.";
-        (message.to_owned(), urls::grant(grant.id))
-    };
-    saved(granted, done, |errors| grant_form(me, id, form, errors)).await
+    match granted.refusal()? {
+        Ok(grant) => saved(
+            "Access is recorded, and the written record has been emailed to them, the custodians and the headteacher.",
+            &urls::grant(grant.id),
+        ),
+        Err(errors) => grant_form(me, id, form, errors).await,
+    }
 }
 
 async fn grant_page(
@@ -160,12 +163,11 @@ pub async fn grant_revoke_post(
     let id = *id;
     let reason = domain::parse_reason(&form.reason);
     let revoked = me.write(move |tx| service::revoke(tx, id, reason)).await;
-    let done = |grant: Grant| {
-        let message = "Access is revoked. They, the custodians and the headteacher have been emailed, and the account's password must now be changed.";
-        (message.to_owned(), urls::account(grant.account_id))
-    };
-    saved(revoked, done, |errors| {
-        grant_page(me, id, form.reason, errors)
-    })
-    .await
+    match revoked.refusal()? {
+        Ok(grant) => saved(
+            "Access is revoked. They, the custodians and the headteacher have been emailed, and the account's password must now be changed.",
+            &urls::account(grant.account_id),
+        ),
+        Err(errors) => grant_page(me, id, form.reason, errors).await,
+    }
 }

@@ -4,13 +4,14 @@ use std::collections::HashMap;
 
 use actix_web::{web, HttpResponse};
 
-use super::rows::{ends_on, name_of, saved};
+use super::rows::{ends_on, name_of};
 use crate::accounts::domain;
 use crate::accounts::service;
 use crate::accounts::views::*;
 use crate::auth::csrf::CsrfForm;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, GrantId};
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
 use crate::web::{form_status, format, render_with, urls};
 
@@ -89,12 +90,11 @@ pub async fn review_post(
     let reviewed = me
         .write(move |tx| service::review(tx, id, &decisions, notes))
         .await;
-    let done = |(kept, revoked)| {
-        let message = format!("The review is recorded: {kept} kept, {revoked} revoked.");
-        (message, urls::account(id))
-    };
-    saved(reviewed, done, |errors| {
-        review_page(me, id, form, shown, errors)
-    })
-    .await
+    match reviewed.refusal()? {
+        Ok((kept, revoked)) => saved(
+            format!("The review is recorded: {kept} kept, {revoked} revoked."),
+            &urls::account(id),
+        ),
+        Err(errors) => review_page(me, id, form, shown, errors).await,
+    }
 }

@@ -1,47 +1,20 @@
 //! What the accounts pages share: people named, the rows of the register
-//! and of a grant, and what a form's POST does once its change ran.
+//! and of a grant.
 
-use std::future::Future;
-
-use actix_web::HttpResponse;
-use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use crate::accounts::domain::{Account, Grant};
 use crate::accounts::service::{Overview, People};
 use crate::accounts::views::*;
 use crate::audit::store::EventRow;
-use crate::error::{AppError, FormErrors};
 use crate::ids::PersonId;
-use crate::web::{format, see_other, urls};
+use crate::web::{format, urls};
 
 /// The one-field form of closing an account and revoking a grant.
 #[derive(Deserialize)]
 pub struct ReasonForm {
     #[serde(default)]
     pub(super) reason: String,
-}
-
-/// After a change: on success `done` says what to flash and where to go;
-/// a refusal goes back to the form (`again`) with its errors; any other
-/// error stays as it is.
-pub(super) async fn saved<T, Again>(
-    result: Result<T, AppError>,
-    done: impl FnOnce(T) -> (String, String),
-    again: impl FnOnce(FormErrors) -> Again,
-) -> Result<HttpResponse, AppError>
-where
-    Again: Future<Output = Result<HttpResponse, AppError>>,
-{
-    match result {
-        Ok(value) => {
-            let (message, to) = done(value);
-            FlashMessage::success(message).send();
-            Ok(see_other(&to))
-        }
-        Err(AppError::Refused(errors)) => again(errors).await,
-        Err(error) => Err(error),
-    }
 }
 
 pub(super) fn name_of(people: &People, id: PersonId) -> String {

@@ -12,6 +12,7 @@ use crate::concerns::views::*;
 use crate::error::{AppError, FormErrors};
 use crate::people::views::person_choices;
 use crate::web::form::Choice;
+use crate::web::outcome::Refusal;
 use crate::web::signed::Signed;
 use crate::web::{form_status, render_with, see_other, urls};
 
@@ -64,12 +65,9 @@ pub async fn new_post(
     let service::Raised {
         concern,
         nobody_told,
-    } = match raised {
+    } = match raised.refusal()? {
         Ok(raised) => raised,
-        Err(AppError::Refused(errors)) => {
-            return form_page(me, typed, sent.chose_files, errors).await
-        }
-        Err(error) => return Err(error),
+        Err(errors) => return form_page(me, typed, sent.chose_files, errors).await,
     };
     let reference = concern.reference();
     let lado_contact = &me.state.settings.lado_contact;

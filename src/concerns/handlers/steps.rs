@@ -3,7 +3,6 @@
 //! all; the last part of its path says which form was sent.
 
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 
 use super::show::show;
 use crate::auth::csrf::CsrfForm;
@@ -11,8 +10,9 @@ use crate::concerns::service;
 use crate::concerns::steps::{Step, StepForm, StepKind};
 use crate::error::AppError;
 use crate::ids::ConcernId;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
-use crate::web::{see_other, urls};
+use crate::web::urls;
 
 /// `/concerns/{id}/{step}`, where `step` is one of the forms' paths
 /// (`notes`, `close`, ...): any other is no route.
@@ -33,12 +33,8 @@ pub async fn step_post(
     let taken = me
         .read(move |conn, ctx, actor| service::take_step(conn, ctx, actor, id, step))
         .await;
-    match taken {
-        Ok(()) => {
-            FlashMessage::success(kind.label()).send();
-            Ok(see_other(&urls::concern(id)))
-        }
-        Err(AppError::Refused(errors)) => show(me, id, form, errors).await,
-        Err(error) => Err(error),
+    match taken.refusal()? {
+        Ok(()) => saved(kind.label(), &urls::concern(id)),
+        Err(errors) => show(me, id, form, errors).await,
     }
 }

@@ -1,7 +1,6 @@
 //! Declaring a contact, and updating a declaration: one form for both.
 
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 
 use crate::auth::csrf::CsrfForm;
 use crate::declarations::domain::{reviewer_role_for, Details, Link, Nature, PLATFORMS};
@@ -10,8 +9,9 @@ use crate::declarations::views::*;
 use crate::error::{AppError, FormErrors};
 use crate::ids::DeclarationId;
 use crate::people::domain::Role;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
-use crate::web::{form_status, render_with, see_other, urls};
+use crate::web::{form_status, render_with, urls};
 
 /// The form as typed; `platforms` repeats, once per box ticked.
 #[derive(Clone, Default)]
@@ -146,16 +146,13 @@ pub async fn new_post(
 ) -> Result<HttpResponse, AppError> {
     let input = Input { pairs };
     let details = input.parse();
-    match me.write(move |tx| service::declare(tx, details)).await {
-        Ok(id) => {
-            FlashMessage::success(
-                "Your declaration has been sent to your reviewer. Only you and they can see it.",
-            )
-            .send();
-            Ok(see_other(&urls::declaration(id)))
-        }
-        Err(AppError::Refused(errors)) => form_page(me, Target::new_declaration(), &input, errors),
-        Err(error) => Err(error),
+    let declared = me.write(move |tx| service::declare(tx, details)).await;
+    match declared.refusal()? {
+        Ok(id) => saved(
+            "Your declaration has been sent to your reviewer. Only you and they can see it.",
+            &urls::declaration(id),
+        ),
+        Err(errors) => form_page(me, Target::new_declaration(), &input, errors),
     }
 }
 
@@ -176,15 +173,12 @@ pub async fn edit_post(
     let id = *id;
     let input = Input { pairs };
     let details = input.parse();
-    match me.write(move |tx| service::update(tx, id, details)).await {
-        Ok(()) => {
-            FlashMessage::success(
-                "Your update has been sent to your reviewer; the earlier version is kept.",
-            )
-            .send();
-            Ok(see_other(&urls::declaration(id)))
-        }
-        Err(AppError::Refused(errors)) => form_page(me, Target::update(id), &input, errors),
-        Err(error) => Err(error),
+    let updated = me.write(move |tx| service::update(tx, id, details)).await;
+    match updated.refusal()? {
+        Ok(()) => saved(
+            "Your update has been sent to your reviewer; the earlier version is kept.",
+            &urls::declaration(id),
+        ),
+        Err(errors) => form_page(me, Target::update(id), &input, errors),
     }
 }

@@ -1,7 +1,6 @@
 //! One's own declarations, and the yearly answer: a nil return or a reconfirmation.
 
 use actix_web::HttpResponse;
-use actix_web_flash_messages::FlashMessage;
 
 use crate::auth::csrf::{CsrfForm, NoFields};
 use crate::clock::from_row;
@@ -10,8 +9,9 @@ use crate::declarations::service;
 use crate::declarations::views::*;
 use crate::error::AppError;
 use crate::people::domain::Role;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
-use crate::web::{format, render_with, see_other, urls};
+use crate::web::{format, render_with, urls};
 
 pub async fn home_get(me: Signed) -> Result<HttpResponse, AppError> {
     home(me, None).await
@@ -77,17 +77,16 @@ async fn home(me: Signed, error: Option<String>) -> Result<HttpResponse, AppErro
 /// This year's answer; a nil return refused (declarations still apply)
 /// comes back to the page with why.
 async fn answer(me: Signed, nil: bool) -> Result<HttpResponse, AppError> {
-    match me.write(move |tx| service::reconfirm(tx, nil)).await {
-        Ok(()) => {
-            FlashMessage::success("Thank you: your answer for this school year is recorded.")
-                .send();
-            Ok(see_other(urls::DECLARATIONS))
-        }
-        Err(AppError::Refused(errors)) => {
+    let answered = me.write(move |tx| service::reconfirm(tx, nil)).await;
+    match answered.refusal()? {
+        Ok(()) => saved(
+            "Thank you: your answer for this school year is recorded.",
+            urls::DECLARATIONS,
+        ),
+        Err(errors) => {
             let why = errors.get("answer").map(str::to_owned);
             home(me, why).await
         }
-        Err(error) => Err(error),
     }
 }
 

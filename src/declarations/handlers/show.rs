@@ -1,7 +1,6 @@
 //! A declaration, and what its declarant and its reviewer do on its page.
 
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
@@ -10,8 +9,9 @@ use crate::declarations::service;
 use crate::declarations::views::*;
 use crate::error::{AppError, FormErrors};
 use crate::ids::DeclarationId;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
-use crate::web::{form_status, format, render_with, see_other, urls};
+use crate::web::{form_status, format, render_with, urls};
 
 pub async fn show_get(me: Signed, id: web::Path<DeclarationId>) -> Result<HttpResponse, AppError> {
     show(me, *id, Input::default(), FormErrors::new()).await
@@ -93,12 +93,13 @@ pub async fn end_post(
 ) -> Result<HttpResponse, AppError> {
     let id = *id;
     let (on, reason) = (form.ended_on.clone(), form.end_reason.clone());
-    match me.write(move |tx| service::end(tx, id, &on, &reason)).await {
-        Ok(()) => {
-            FlashMessage::success("The declaration has ended. It stays on record.").send();
-            Ok(see_other(&urls::declaration(id)))
-        }
-        Err(AppError::Refused(errors)) => {
+    let ended = me.write(move |tx| service::end(tx, id, &on, &reason)).await;
+    match ended.refusal()? {
+        Ok(()) => saved(
+            "The declaration has ended. It stays on record.",
+            &urls::declaration(id),
+        ),
+        Err(errors) => {
             let input = Input {
                 ended_on: form.ended_on,
                 end_reason: form.end_reason,
@@ -106,7 +107,6 @@ pub async fn end_post(
             };
             show(me, id, input, errors).await
         }
-        Err(error) => Err(error),
     }
 }
 
@@ -134,17 +134,16 @@ pub async fn review_post(
     let reviewed = me
         .write(move |tx| service::review(tx, id, &decision, &notes, &conditions))
         .await;
-    match reviewed {
-        Ok(acknowledged) => {
-            FlashMessage::success(if acknowledged {
+    match reviewed.refusal()? {
+        Ok(acknowledged) => saved(
+            if acknowledged {
                 "The declaration is acknowledged, and its declarant emailed."
             } else {
                 "The declaration is returned for more detail, and its declarant emailed."
-            })
-            .send();
-            Ok(see_other(urls::DECLARATIONS_REVIEW))
-        }
-        Err(AppError::Refused(errors)) => {
+            },
+            urls::DECLARATIONS_REVIEW,
+        ),
+        Err(errors) => {
             let input = Input {
                 notes: form.notes,
                 conditions: form.conditions,
@@ -152,6 +151,5 @@ pub async fn review_post(
             };
             show(me, id, input, errors).await
         }
-        Err(error) => Err(error),
     }
 }

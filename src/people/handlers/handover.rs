@@ -17,6 +17,7 @@ use crate::people::service::{self, Acceptance, HandoverPage, Link, Successor};
 use crate::people::views::*;
 use crate::state::AppState;
 use crate::web::layout::PageContext;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
 use crate::web::{form_status, format, render, render_with, see_other, urls};
 
@@ -98,21 +99,19 @@ pub async fn handover_post(
     let offered = me
         .write(move |tx| service::offer_handover(tx, named, leaving))
         .await;
-    match offered {
-        Ok(handover) => {
-            FlashMessage::success(format!(
+    match offered.refusal()? {
+        Ok(handover) => saved(
+            format!(
                 "{} has been emailed a link to accept the chair. You remain the chair until \
                  they do.",
                 handover.to.name
-            ))
-            .send();
-            Ok(see_other(urls::CHAIR_HANDOVER))
-        }
-        Err(AppError::Refused(errors)) => {
+            ),
+            urls::CHAIR_HANDOVER,
+        ),
+        Err(errors) => {
             let read = me.read(service::read_handover).await?;
             handover_page(me, read, &form, errors)
         }
-        Err(error) => Err(error),
     }
 }
 

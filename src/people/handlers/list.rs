@@ -11,6 +11,7 @@ use crate::ids::PersonId;
 use crate::people::domain::{NewPerson, Role};
 use crate::people::service;
 use crate::people::views::*;
+use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
 use crate::web::{form_status, render, render_with, see_other, urls};
 
@@ -61,17 +62,16 @@ pub async fn new_post(
     CsrfForm(form): CsrfForm<NewPersonForm>,
 ) -> Result<HttpResponse, AppError> {
     let new = NewPerson::parse(&form.name, &form.email, &form.role);
-    match me.write(move |tx| service::add(tx, new, None)).await {
-        Ok(added) => {
-            FlashMessage::success(format!(
+    let added = me.write(move |tx| service::add(tx, new, None)).await;
+    match added.refusal()? {
+        Ok(added) => saved(
+            format!(
                 "{} has been added and emailed an invitation to choose a password.",
                 added.person.name
-            ))
-            .send();
-            Ok(see_other(&urls::person(added.person.id)))
-        }
-        Err(AppError::Refused(errors)) => new_page(me, form, errors),
-        Err(error) => Err(error),
+            ),
+            &urls::person(added.person.id),
+        ),
+        Err(errors) => new_page(me, form, errors),
     }
 }
 
@@ -116,7 +116,8 @@ pub async fn role_post(
         errors.add("role", "Choose a role from the list.");
         errors
     });
-    match me.write(move |tx| service::change_role(tx, id, role)).await {
+    let changed = me.write(move |tx| service::change_role(tx, id, role)).await;
+    match changed.refusal()? {
         Ok(person) => FlashMessage::success(format!(
             "{} is now {}. They have been signed out everywhere and emailed.",
             person.name,
@@ -124,10 +125,7 @@ pub async fn role_post(
         ))
         .send(),
         // The record's page has no field for it: the refusal is a message.
-        Err(AppError::Refused(errors)) => {
-            FlashMessage::error(errors.get("role").unwrap_or_default()).send()
-        }
-        Err(error) => return Err(error),
+        Err(errors) => FlashMessage::error(errors.get("role").unwrap_or_default()).send(),
     }
     Ok(see_other(&urls::person(id)))
 }
