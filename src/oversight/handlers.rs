@@ -3,7 +3,6 @@
 //! extracts, calls one service, and renders or redirects.
 
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 use serde::{Deserialize, Serialize};
 
 use super::domain::{period_label, Period, Term};
@@ -13,8 +12,9 @@ use crate::auth::csrf::CsrfForm;
 use crate::error::AppError;
 use crate::people::domain::Role;
 use crate::web::form::Choice;
+use crate::web::outcome::saved;
 use crate::web::signed::Signed;
-use crate::web::{csv, form_status, format, render, render_with, see_other, urls};
+use crate::web::{csv, form_status, format, render, render_with, urls};
 
 /// How many terms, this one and those before, the report offers.
 const TERMS_OFFERED: usize = 6;
@@ -62,13 +62,12 @@ pub async fn digest_post(
         _ => None,
     };
     me.write(move |tx| service::switch_digest(tx, on)).await?;
-    FlashMessage::success(if on == Some(true) {
+    let message = if on == Some(true) {
         "The weekly digest is on: it comes on Mondays at 07:00."
     } else {
         "The weekly digest is off. You can switch it on again here."
-    })
-    .send();
-    Ok(see_other(urls::ME))
+    };
+    saved(message, urls::ME)
 }
 
 /// The period of the report, as its GET form and its CSV link send it.

@@ -3,7 +3,6 @@
 //! calls one service, and renders or redirects.
 
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use super::domain::{self, NewVersion, MAX_BODY_CHARS, MAX_SUMMARY_CHARS};
@@ -16,7 +15,7 @@ use crate::people::domain::Role;
 use crate::web::form::encoded_len;
 use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
-use crate::web::{form_status, format, render, render_with, see_other, urls};
+use crate::web::{form_status, format, render, render_with, urls};
 
 /// A policy's text can be long, and a pasted one is full of characters
 /// that URL encoding triples: the form's limit holds the longest text and
@@ -89,12 +88,13 @@ pub async fn acknowledge_post(
 ) -> Result<HttpResponse, AppError> {
     let number = *number;
     me.write(move |tx| service::acknowledge(tx, number)).await?;
-    FlashMessage::success(format!(
-        "Thank you: you have confirmed that you read version {number} of the policy and \
-         reviewed your own social networking profiles."
-    ))
-    .send();
-    Ok(see_other(&urls::policy_version(number)))
+    saved(
+        format!(
+            "Thank you: you have confirmed that you read version {number} of the policy and \
+             reviewed your own social networking profiles."
+        ),
+        &urls::policy_version(number),
+    )
 }
 
 #[derive(Deserialize, Default)]

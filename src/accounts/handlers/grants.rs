@@ -2,7 +2,6 @@
 //! revoking it.
 
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use super::rows::{grant_view, ReasonForm};
@@ -17,7 +16,7 @@ use crate::people::views::person_choices;
 use crate::web::form::Choice;
 use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
-use crate::web::{form_status, format, render_with, see_other, urls};
+use crate::web::{form_status, format, render_with, urls};
 
 #[derive(Deserialize, Default)]
 pub struct GrantForm {
@@ -151,8 +150,10 @@ pub async fn grant_confirm_post(
 ) -> Result<HttpResponse, AppError> {
     let id = *id;
     me.write(move |tx| service::confirm(tx, id)).await?;
-    FlashMessage::success("Thank you: your confirmation is recorded.").send();
-    Ok(see_other(&urls::grant(id)))
+    saved(
+        "Thank you: your confirmation is recorded.",
+        &urls::grant(id),
+    )
 }
 
 pub async fn grant_revoke_post(

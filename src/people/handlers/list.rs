@@ -137,10 +137,11 @@ pub async fn deactivate_post(
 ) -> Result<HttpResponse, AppError> {
     let id = *id;
     let person = me.write(move |tx| service::deactivate(tx, id)).await?;
-    FlashMessage::success(format!(
-        "{} has been deactivated and can no longer sign in.",
-        person.name
-    ))
-    .send();
-    Ok(see_other(&urls::person(id)))
+    saved(
+        format!(
+            "{} has been deactivated and can no longer sign in.",
+            person.name
+        ),
+        &urls::person(id),
+    )
 }
