@@ -30,29 +30,6 @@ pub struct CurrentPerson {
 }
 
 impl CurrentPerson {
-    /// Refuses unless `allowed`; `why` is shown on the 403 page.
-    pub fn require(&self, allowed: bool, why: &'static str) -> Result<(), AppError> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(why))
-        }
-    }
-
-    pub fn require_manages_people(&self) -> Result<(), AppError> {
-        self.require(
-            self.role.manages_people(),
-            "Only the Senior Leadership Team and the headteacher manage people.",
-        )
-    }
-
-    pub fn require_head(&self) -> Result<(), AppError> {
-        self.require(
-            self.role == Role::Headteacher,
-            "Only the headteacher can see this page.",
-        )
-    }
-
     /// The person signed in on this request, if any; looked up once per request.
     pub async fn optional(req: &HttpRequest) -> Result<Option<Self>, AppError> {
         if let Some(cached) = req.extensions().get::<Option<CurrentPerson>>() {
