@@ -142,6 +142,11 @@ impl NewEvent {
         }
     }
 
+    /// A person acting on their own record: the actor and the subject.
+    pub fn own(id: PersonId, action: Action, summary: impl Into<String>) -> Self {
+        Self::new(Actor::Person(id), action, Subject::person(id), summary)
+    }
+
     pub fn with_data(mut self, data: serde_json::Value) -> Self {
         self.data = data;
         self

@@ -4,36 +4,44 @@
 use time::OffsetDateTime;
 
 use super::{session_store, throttle, tokens};
-use crate::audit::{self, Action, Actor, NewEvent, Subject};
+use crate::audit::{Action, Actor, NewEvent, Subject};
 use crate::clock::from_row;
-use crate::db::{dialect, DbConnection};
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::mail::{self, templates, Recipient};
+use crate::people::actor::Actor as Acting;
 use crate::people::domain::{NewPerson, Person};
 use crate::people::store as people_store;
 use crate::people::store::PersonRow;
 use crate::state::Ctx;
+use crate::tx::{self, Tx};
 use crate::web::urls;
+
+/// One write transaction. Its events name their own actors: whoever signs
+/// in or follows a link is not signed in yet, so nobody acts for them.
+fn write<T>(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    work: impl FnOnce(&mut Tx) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    tx::write(conn, ctx, &Acting::System, work)
+}
 
 /// On an empty database, a fresh one-time link where the head creates
 /// their account; `None` once anyone exists.
 pub fn issue_setup_link(conn: &mut DbConnection, ctx: &Ctx) -> Result<Option<String>, AppError> {
-    dialect::write(conn, |conn| {
-        if people_store::count_people(conn)? > 0 {
+    write(conn, ctx, |tx| {
+        if people_store::count_people(tx.conn)? > 0 {
             return Ok(None);
         }
-        let token = tokens::issue(conn, tokens::Purpose::Setup, None, ctx.clock.now_row())?;
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(
-                Actor::System,
-                Action::SetupLinkIssued,
-                Subject::of("setup", "headteacher"),
-                "Setup link issued for the headteacher's account",
-            ),
-        )?;
+        let token = tokens::issue(tx.conn, tokens::Purpose::Setup, None, tx.now_row())?;
+        tx.record(NewEvent::new(
+            Actor::System,
+            Action::SetupLinkIssued,
+            Subject::of("setup", "headteacher"),
+            "Setup link issued for the headteacher's account",
+        ))?;
         Ok(Some(
             ctx.settings.link(&urls::with_token(urls::SETUP, &token)),
         ))
@@ -49,10 +57,10 @@ pub fn complete_setup(
     new: NewPerson,
     password_hash: String,
 ) -> Result<Option<Person>, AppError> {
-    dialect::write(conn, |conn| {
-        let now = ctx.clock.now_row();
-        if people_store::count_people(conn)? > 0
-            || tokens::consume(conn, tokens::Purpose::Setup, token, now)?.is_none()
+    write(conn, ctx, |tx| {
+        let now = tx.now_row();
+        if people_store::count_people(tx.conn)? > 0
+            || tokens::consume(tx.conn, tokens::Purpose::Setup, token, now)?.is_none()
         {
             return Ok(None);
         }
@@ -67,15 +75,12 @@ pub fn complete_setup(
             created_at: now,
             deactivated_at: None,
         };
-        people_store::insert_person(conn, &row)?;
+        people_store::insert_person(tx.conn, &row)?;
         let person = Person::try_from(row)?;
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(
-                Actor::Person(id),
+        tx.record(
+            NewEvent::own(
+                id,
                 Action::PersonCreated,
-                Subject::person(id),
                 format!(
                     "{} set up Custodian as {}",
                     person.name,
@@ -144,90 +149,70 @@ pub fn record_sign_in(
     person: Option<Person>,
     matched: bool,
 ) -> Result<SignIn, AppError> {
-    dialect::write(conn, |conn| {
-        record_sign_in_in(conn, ctx, email, person, matched)
+    write(conn, ctx, |tx| {
+        record_sign_in_in(tx, email, person, matched)
     })
 }
 
 /// `record_sign_in` inside a transaction the caller holds.
 fn record_sign_in_in(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
+    tx: &mut Tx,
     email: &str,
     person: Option<Person>,
     matched: bool,
 ) -> Result<SignIn, AppError> {
-    {
-        let now = ctx.clock.now_row();
-        // Checked again inside the transaction: a lock taken meanwhile holds.
-        if let Some(until) = throttle::find_lock(conn, email, now)? {
-            return Ok(SignIn::Locked {
-                until: from_row(until),
-            });
+    let now = tx.now_row();
+    // Checked again inside the transaction: a lock taken meanwhile holds.
+    if let Some(until) = throttle::find_lock(tx.conn, email, now)? {
+        return Ok(SignIn::Locked {
+            until: from_row(until),
+        });
+    }
+    match person {
+        Some(person) if matched && person.active => {
+            throttle::clear(tx.conn, email)?;
+            tx.record(NewEvent::own(
+                person.id,
+                Action::SignInSucceeded,
+                format!("{} signed in", person.name),
+            ))?;
+            Ok(SignIn::SignedIn(person))
         }
-        match person {
-            Some(person) if matched && person.active => {
-                throttle::clear(conn, email)?;
-                audit::append(
-                    conn,
-                    ctx.clock.as_ref(),
-                    NewEvent::new(
-                        Actor::Person(person.id),
-                        Action::SignInSucceeded,
-                        Subject::person(person.id),
-                        format!("{} signed in", person.name),
-                    ),
-                )?;
-                Ok(SignIn::SignedIn(person))
+        person => {
+            let locked_until = throttle::record_failure(tx.conn, email, now)?;
+            let subject = match &person {
+                Some(p) => Subject::person(p.id),
+                None => Subject::of("sign_in", email),
+            };
+            tx.record(NewEvent::new(
+                Actor::System,
+                Action::SignInFailed,
+                subject.clone(),
+                "Failed sign-in attempt",
+            ))?;
+            let Some(until) = locked_until else {
+                return Ok(SignIn::Failed);
+            };
+            tx.record(
+                NewEvent::new(
+                    Actor::System,
+                    Action::SignInLocked,
+                    subject,
+                    "Sign-in locked after repeated failures",
+                )
+                .with_data(serde_json::json!({ "until": crate::audit::domain::hash_time(until) })),
+            )?;
+            if let Some(person) = person.filter(|p| p.active) {
+                let settings = &tx.ctx.settings;
+                tx.send(templates::sign_in_locked(
+                    Recipient::new(&person.name, &person.email),
+                    crate::web::format::date_time(from_row(until), settings.time_zone),
+                    settings.link(urls::LOGIN),
+                ))?;
             }
-            person => {
-                let locked_until = throttle::record_failure(conn, email, now)?;
-                let subject = match &person {
-                    Some(p) => Subject::person(p.id),
-                    None => Subject::of("sign_in", email),
-                };
-                audit::append(
-                    conn,
-                    ctx.clock.as_ref(),
-                    NewEvent::new(
-                        Actor::System,
-                        Action::SignInFailed,
-                        subject.clone(),
-                        "Failed sign-in attempt",
-                    ),
-                )?;
-                let Some(until) = locked_until else {
-                    return Ok(SignIn::Failed);
-                };
-                audit::append(
-                    conn,
-                    ctx.clock.as_ref(),
-                    NewEvent::new(
-                        Actor::System,
-                        Action::SignInLocked,
-                        subject,
-                        "Sign-in locked after repeated failures",
-                    )
-                    .with_data(
-                        serde_json::json!({ "until": crate::audit::domain::hash_time(until) }),
-                    ),
-                )?;
-                if let Some(person) = person.filter(|p| p.active) {
-                    mail::enqueue(
-                        conn,
-                        ctx.clock.as_ref(),
-                        &ctx.settings,
-                        templates::sign_in_locked(
-                            Recipient::new(&person.name, &person.email),
-                            crate::web::format::date_time(from_row(until), ctx.settings.time_zone),
-                            ctx.settings.link(urls::LOGIN),
-                        ),
-                    )?;
-                }
-                Ok(SignIn::Locked {
-                    until: from_row(until),
-                })
-            }
+            Ok(SignIn::Locked {
+                until: from_row(until),
+            })
         }
     }
 }
@@ -238,18 +223,12 @@ pub fn record_sign_out(
     person: PersonId,
     name: &str,
 ) -> Result<(), AppError> {
-    dialect::write(conn, |conn| {
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(
-                Actor::Person(person),
-                Action::SignedOut,
-                Subject::person(person),
-                format!("{name} signed out"),
-            ),
-        )?;
-        Ok(())
+    write(conn, ctx, |tx| {
+        tx.record(NewEvent::own(
+            person,
+            Action::SignedOut,
+            format!("{name} signed out"),
+        ))
     })
 }
 
@@ -262,12 +241,12 @@ pub fn wrong_current_password(
     ctx: &Ctx,
     id: PersonId,
 ) -> Result<Option<OffsetDateTime>, AppError> {
-    dialect::write(conn, |conn| {
-        let person = people_store::get_person(conn, id)?;
+    write(conn, ctx, |tx| {
+        let person = people_store::get_person(tx.conn, id)?;
         let email = person.email.clone();
-        match record_sign_in_in(conn, ctx, &email, Some(person), false)? {
+        match record_sign_in_in(tx, &email, Some(person), false)? {
             SignIn::Locked { until } => {
-                session_store::end_sessions_of(conn, id)?;
+                session_store::end_sessions_of(tx.conn, id)?;
                 Ok(Some(until))
             }
             _ => Ok(None),
@@ -283,22 +262,16 @@ pub fn change_password(
     id: PersonId,
     hash: String,
 ) -> Result<(), AppError> {
-    dialect::write(conn, |conn| {
-        let person = &people_store::get_person(conn, id)?;
-        people_store::update_password_hash(conn, person.id, &hash)?;
-        session_store::end_sessions_of(conn, person.id)?;
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(
-                Actor::Person(person.id),
-                Action::PasswordChanged,
-                Subject::person(person.id),
-                format!("{} changed their password", person.name),
-            ),
-        )?;
-        tell_of_password_change(conn, ctx, person)?;
-        Ok(())
+    write(conn, ctx, |tx| {
+        let person = &people_store::get_person(tx.conn, id)?;
+        people_store::update_password_hash(tx.conn, person.id, &hash)?;
+        session_store::end_sessions_of(tx.conn, person.id)?;
+        tx.record(NewEvent::own(
+            person.id,
+            Action::PasswordChanged,
+            format!("{} changed their password", person.name),
+        ))?;
+        tell_of_password_change(tx, person)
     })
 }
 
@@ -306,43 +279,34 @@ pub fn change_password(
 /// change they did not make (a stolen session, a reset from their mailbox)
 /// does not go unnoticed. The email carries no token: only the way to ask
 /// for a reset.
-fn tell_of_password_change(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    person: &Person,
-) -> Result<(), AppError> {
-    mail::enqueue(
-        conn,
-        ctx.clock.as_ref(),
-        &ctx.settings,
-        templates::password_changed(
-            Recipient::new(&person.name, &person.email),
-            crate::web::format::date_time(ctx.clock.now(), ctx.settings.time_zone),
-            ctx.settings.link(urls::PASSWORD_RESET),
-        ),
-    )?;
-    Ok(())
+fn tell_of_password_change(tx: &mut Tx, person: &Person) -> Result<(), AppError> {
+    let settings = &tx.ctx.settings;
+    tx.send(templates::password_changed(
+        Recipient::new(&person.name, &person.email),
+        crate::web::format::date_time(tx.now(), settings.time_zone),
+        settings.link(urls::PASSWORD_RESET),
+    ))
 }
 
 /// Emails a reset link if the address belongs to an active person who has
 /// not been sent one in the last few minutes. The caller answers the same
 /// either way.
 pub fn request_reset(conn: &mut DbConnection, ctx: &Ctx, email: &str) -> Result<(), AppError> {
-    dialect::write(conn, |conn| {
-        let Some(person) = people_store::find_by_email(conn, email)?.filter(|p| p.active) else {
+    write(conn, ctx, |tx| {
+        let Some(person) = people_store::find_by_email(tx.conn, email)?.filter(|p| p.active) else {
             return Ok(());
         };
-        let now = ctx.clock.now_row();
+        let now = tx.now_row();
         // SECURITY: one email per person in five minutes, whoever asks, so
         // nobody can flood a mailbox (or bury a real alert) with resets.
-        if !throttle::take_reset_email(conn, &person.id.to_string(), now)? {
+        if !throttle::take_reset_email(tx.conn, &person.id.to_string(), now)? {
             return Ok(());
         }
         // Links from earlier requests stop working; this email's link is
         // made as it is sent (SECURITY: the outbox never holds a token).
-        tokens::revoke_unused(conn, tokens::Purpose::PasswordReset, person.id, now)?;
+        tokens::revoke_unused(tx.conn, tokens::Purpose::PasswordReset, person.id, now)?;
         mail::enqueue_with_link(
-            conn,
+            tx.conn,
             ctx.clock.as_ref(),
             &ctx.settings,
             templates::password_reset(
@@ -352,17 +316,12 @@ pub fn request_reset(conn: &mut DbConnection, ctx: &Ctx, email: &str) -> Result<
             tokens::Purpose::PasswordReset,
             person.id,
         )?;
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(
-                Actor::System,
-                Action::PasswordResetRequested,
-                Subject::person(person.id),
-                format!("Password reset link emailed to {}", person.name),
-            ),
-        )?;
-        Ok(())
+        tx.record(NewEvent::new(
+            Actor::System,
+            Action::PasswordResetRequested,
+            Subject::person(person.id),
+            format!("Password reset link emailed to {}", person.name),
+        ))
     })
 }
 
@@ -403,20 +362,20 @@ pub fn set_password_by_link(
     token: &str,
     hash: String,
 ) -> Result<Option<Person>, AppError> {
-    dialect::write(conn, |conn| {
-        let Some(Some(id)) = tokens::consume(conn, purpose, token, ctx.clock.now_row())? else {
+    write(conn, ctx, |tx| {
+        let Some(Some(id)) = tokens::consume(tx.conn, purpose, token, tx.now_row())? else {
             return Ok(None);
         };
-        if !invitation_open(conn, purpose, id)? {
+        if !invitation_open(tx.conn, purpose, id)? {
             return Ok(None);
         }
-        let person = people_store::get_person(conn, id)?;
+        let person = people_store::get_person(tx.conn, id)?;
         if !person.active {
             return Ok(None);
         }
-        people_store::update_password_hash(conn, id, &hash)?;
-        session_store::end_sessions_of(conn, id)?;
-        throttle::clear(conn, &person.email)?;
+        people_store::update_password_hash(tx.conn, id, &hash)?;
+        session_store::end_sessions_of(tx.conn, id)?;
+        throttle::clear(tx.conn, &person.email)?;
         let (action, summary) = match purpose {
             tokens::Purpose::Invitation => (
                 Action::PasswordSet,
@@ -427,13 +386,9 @@ pub fn set_password_by_link(
                 format!("{} reset their password", person.name),
             ),
         };
-        audit::append(
-            conn,
-            ctx.clock.as_ref(),
-            NewEvent::new(Actor::Person(id), action, Subject::person(id), summary),
-        )?;
+        tx.record(NewEvent::own(id, action, summary))?;
         if purpose == tokens::Purpose::PasswordReset {
-            tell_of_password_change(conn, ctx, &person)?;
+            tell_of_password_change(tx, &person)?;
         }
         Ok(Some(person))
     })
