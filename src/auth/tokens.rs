@@ -81,6 +81,17 @@ pub fn issue(
             .set(person_tokens::used_at.eq(Some(now)))
             .execute(conn)?,
     };
+    insert(conn, purpose, person, now)
+}
+
+/// Stores a fresh token's hash, valid for the purpose's lifetime from
+/// `now`, and returns the token.
+fn insert(
+    conn: &mut DbConnection,
+    purpose: Purpose,
+    person: Option<String>,
+    now: PrimitiveDateTime,
+) -> Result<String, AppError> {
     let token = fresh();
     diesel::insert_into(person_tokens::table)
         .values((
@@ -133,17 +144,7 @@ pub fn issue_for_email(
     )
     .set(person_tokens::used_at.eq(Some(now)))
     .execute(conn)?;
-    let token = fresh();
-    diesel::insert_into(person_tokens::table)
-        .values((
-            person_tokens::token_hash.eq(hash(&token)),
-            person_tokens::purpose.eq(purpose.as_str()),
-            person_tokens::person_id.eq(Some(person.to_string())),
-            person_tokens::created_at.eq(now),
-            person_tokens::expires_at.eq(now + purpose.lifetime()),
-        ))
-        .execute(conn)?;
-    Ok(token)
+    insert(conn, purpose, Some(person.to_string()), now)
 }
 
 /// Whether the token works now, and for whom (`Some(None)` for setup).
