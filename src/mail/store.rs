@@ -38,6 +38,14 @@ pub struct AttemptRow {
 
 const SENDABLE: [&str; 2] = ["queued", "retrying"];
 
+/// A message no sender holds: never leased, or its lease ran out.
+#[diesel::dsl::auto_type]
+fn lease_free(now: PrimitiveDateTime) -> _ {
+    outbox::lease_until
+        .is_null()
+        .or(outbox::lease_until.lt(now))
+}
+
 /// Leases up to `limit` due messages to `owner` until `lease_until`, in one
 /// statement: a message leased by another sender (another instance) is not
 /// taken until its lease runs out, so one message goes out from one place.
@@ -52,11 +60,7 @@ pub fn lease_due(
         .select(outbox::id)
         .filter(outbox::status.eq_any(SENDABLE))
         .filter(outbox::next_attempt_at.le(now))
-        .filter(
-            outbox::lease_until
-                .is_null()
-                .or(outbox::lease_until.lt(now)),
-        )
+        .filter(lease_free(now))
         .order(outbox::next_attempt_at.asc())
         .limit(limit)
         .load(conn)?;
@@ -69,11 +73,7 @@ pub fn lease_due(
         outbox::table
             .filter(outbox::id.eq_any(due))
             .filter(outbox::status.eq_any(SENDABLE))
-            .filter(
-                outbox::lease_until
-                    .is_null()
-                    .or(outbox::lease_until.lt(now)),
-            ),
+            .filter(lease_free(now)),
     )
     .set((
         outbox::lease_owner.eq(owner),
