@@ -60,19 +60,30 @@ impl std::fmt::Display for Role {
     }
 }
 
+/// One line as typed, tidied by `tidy`: refused when it has control
+/// characters, or with `missing` when nothing is left.
+fn one_line(raw: &str, tidy: impl FnOnce(&str) -> String, missing: &str) -> Result<String, String> {
+    if form::has_control(raw, TextKind::Line) {
+        return Err(form::CONTROL_MESSAGE.into());
+    }
+    let tidied = tidy(raw);
+    if tidied.is_empty() {
+        return Err(missing.into());
+    }
+    Ok(tidied)
+}
+
 /// An email address, trimmed and lower-cased so that one person has one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmailAddress(String);
 
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, String> {
-        if form::has_control(raw, TextKind::Line) {
-            return Err(form::CONTROL_MESSAGE.into());
-        }
-        let email = raw.trim().to_lowercase();
-        if email.is_empty() {
-            return Err("Enter an email address".into());
-        }
+        let email = one_line(
+            raw,
+            |raw| raw.trim().to_lowercase(),
+            "Enter an email address",
+        )?;
         if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
             return Err(
                 "Enter an email address in the correct format, like name@school.org.uk".into(),
@@ -92,13 +103,8 @@ pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, String> {
-        if form::has_control(raw, TextKind::Line) {
-            return Err(form::CONTROL_MESSAGE.into());
-        }
-        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            return Err("Enter a full name".into());
-        }
+        let words = |raw: &str| raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = one_line(raw, words, "Enter a full name")?;
         if name.chars().count() > 100 {
             return Err("Names must be 100 characters or fewer".into());
         }
