@@ -12,63 +12,32 @@ pub mod views;
 
 use actix_web::web;
 
+use crate::web::routes::routes;
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
-    cfg.route(urls::ACCOUNTS, web::get().to(handlers::list_get))
-        .route(urls::ACCOUNTS_EXPORT, web::get().to(handlers::export_get))
-        .route(urls::ACCOUNTS_NEW, web::get().to(handlers::new_get))
-        .route(urls::ACCOUNTS_NEW, web::post().to(handlers::new_post))
-        .route(
-            urls::ACCOUNTS_EXISTING,
-            web::get().to(handlers::existing_get),
-        )
-        .route(
-            urls::ACCOUNTS_EXISTING,
-            web::post().to(handlers::existing_post),
-        )
-        .route("/accounts/{id}", web::get().to(handlers::show_get))
-        .route(
-            "/accounts/{id}/history.csv",
-            web::get().to(handlers::history_csv_get),
-        )
-        .route(
-            "/accounts/{id}/custodians",
-            web::post().to(handlers::custodian_add_post),
-        )
-        .route(
-            "/accounts/{id}/custodians/{person}/remove",
-            web::post().to(handlers::custodian_remove_post),
-        )
-        .route(
-            "/accounts/{id}/grants/new",
-            web::get().to(handlers::grant_new_get),
-        )
-        .route(
-            "/accounts/{id}/grants/new",
-            web::post().to(handlers::grant_new_post),
-        )
-        .route("/accounts/{id}/close", web::get().to(handlers::close_get))
-        .route("/accounts/{id}/close", web::post().to(handlers::close_post))
-        .route(
-            "/accounts/{id}/password-changed",
-            web::get().to(handlers::password_get),
-        )
-        .route(
-            "/accounts/{id}/password-changed",
-            web::post().to(handlers::password_post),
-        )
-        .route("/accounts/{id}/review", web::get().to(handlers::review_get))
-        .route(
-            "/accounts/{id}/review",
-            web::post().to(handlers::review_post),
-        )
-        .route("/grants/{id}", web::get().to(handlers::grant_get))
-        .route(
-            "/grants/{id}/confirm",
-            web::post().to(handlers::grant_confirm_post),
-        )
-        .route(
-            "/grants/{id}/revoke",
-            web::post().to(handlers::grant_revoke_post),
-        );
+    routes!(
+        cfg;
+        get urls::ACCOUNTS => handlers::list_get,
+        get urls::ACCOUNTS_EXPORT => handlers::export_get,
+        get urls::ACCOUNTS_NEW => handlers::new_get,
+        post urls::ACCOUNTS_NEW => handlers::new_post,
+        get urls::ACCOUNTS_EXISTING => handlers::existing_get,
+        post urls::ACCOUNTS_EXISTING => handlers::existing_post,
+        get "/accounts/{id}" => handlers::show_get,
+        get "/accounts/{id}/history.csv" => handlers::history_csv_get,
+        post "/accounts/{id}/custodians" => handlers::custodian_add_post,
+        post "/accounts/{id}/custodians/{person}/remove" => handlers::custodian_remove_post,
+        get "/accounts/{id}/grants/new" => handlers::grant_new_get,
+        post "/accounts/{id}/grants/new" => handlers::grant_new_post,
+        get "/accounts/{id}/close" => handlers::close_get,
+        post "/accounts/{id}/close" => handlers::close_post,
+        get "/accounts/{id}/password-changed" => handlers::password_get,
+        post "/accounts/{id}/password-changed" => handlers::password_post,
+        get "/accounts/{id}/review" => handlers::review_get,
+        post "/accounts/{id}/review" => handlers::review_post,
+        get "/grants/{id}" => handlers::grant_get,
+        post "/grants/{id}/confirm" => handlers::grant_confirm_post,
+        post "/grants/{id}/revoke" => handlers::grant_revoke_post,
+    );
 }

@@ -10,12 +10,17 @@ pub mod views;
 
 use actix_web::web;
 
+use crate::web::routes::routes;
+
 pub use chain::append;
 pub use domain::{Action, Actor, NewEvent, Subject, HEAD_CONCERN, HIDDEN_FROM_HEAD, LADO_CONCERN};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
-    cfg.route(urls::AUDIT, web::get().to(handlers::list_get))
-        .route(urls::AUDIT_EXPORT, web::get().to(handlers::export_get))
-        .route(urls::AUDIT_VERIFY, web::post().to(handlers::verify_post));
+    routes!(
+        cfg;
+        get urls::AUDIT => handlers::list_get,
+        get urls::AUDIT_EXPORT => handlers::export_get,
+        post urls::AUDIT_VERIFY => handlers::verify_post,
+    );
 }

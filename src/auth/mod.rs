@@ -14,31 +14,24 @@ pub mod views;
 
 use actix_web::web;
 
+use crate::web::routes::routes;
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
-    cfg.route(urls::LOGIN, web::get().to(handlers::login_get))
-        .route(urls::LOGIN, web::post().to(handlers::login_post))
-        .route(urls::LOGOUT, web::post().to(handlers::logout_post))
-        .route(urls::SETUP, web::get().to(handlers::setup_get))
-        .route(urls::SETUP, web::post().to(handlers::setup_post))
-        .route(urls::INVITATION, web::get().to(handlers::invitation_get))
-        .route(urls::INVITATION, web::post().to(handlers::invitation_post))
-        .route(urls::PASSWORD, web::get().to(handlers::password_get))
-        .route(urls::PASSWORD, web::post().to(handlers::password_post))
-        .route(
-            urls::PASSWORD_RESET,
-            web::get().to(handlers::reset_request_get),
-        )
-        .route(
-            urls::PASSWORD_RESET,
-            web::post().to(handlers::reset_request_post),
-        )
-        .route(
-            urls::PASSWORD_RESET_CHOOSE,
-            web::get().to(handlers::reset_choose_get),
-        )
-        .route(
-            urls::PASSWORD_RESET_CHOOSE,
-            web::post().to(handlers::reset_choose_post),
-        );
+    routes!(
+        cfg;
+        get urls::LOGIN => handlers::login_get,
+        post urls::LOGIN => handlers::login_post,
+        post urls::LOGOUT => handlers::logout_post,
+        get urls::SETUP => handlers::setup_get,
+        post urls::SETUP => handlers::setup_post,
+        get urls::INVITATION => handlers::invitation_get,
+        post urls::INVITATION => handlers::invitation_post,
+        get urls::PASSWORD => handlers::password_get,
+        post urls::PASSWORD => handlers::password_post,
+        get urls::PASSWORD_RESET => handlers::reset_request_get,
+        post urls::PASSWORD_RESET => handlers::reset_request_post,
+        get urls::PASSWORD_RESET_CHOOSE => handlers::reset_choose_get,
+        post urls::PASSWORD_RESET_CHOOSE => handlers::reset_choose_post,
+    );
 }

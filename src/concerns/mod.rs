@@ -21,13 +21,17 @@ use actix_web::{error::PathError, web, HttpRequest};
 
 use crate::error::AppError;
 use crate::ids::ConcernId;
+use crate::web::routes::routes;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
-    cfg.route(urls::CONCERNS, web::get().to(handlers::home_get))
-        .route(urls::CONCERNS, web::post().to(handlers::new_post))
-        .route(urls::CONCERNS_NEW, web::get().to(handlers::new_get))
-        .route(urls::CONCERNS_REVIEW, web::get().to(handlers::review_get));
+    routes!(
+        cfg;
+        get urls::CONCERNS => handlers::home_get,
+        post urls::CONCERNS => handlers::new_post,
+        get urls::CONCERNS_NEW => handlers::new_get,
+        get urls::CONCERNS_REVIEW => handlers::review_get,
+    );
     let one = |path: &str| {
         web::resource(path).app_data(web::PathConfig::default().error_handler(malformed))
     };

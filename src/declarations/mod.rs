@@ -12,29 +12,22 @@ pub mod views;
 
 use actix_web::web;
 
+use crate::web::routes::routes;
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
-    cfg.route(urls::DECLARATIONS, web::get().to(handlers::home_get))
-        .route(urls::DECLARATIONS_NEW, web::get().to(handlers::new_get))
-        .route(urls::DECLARATIONS_NEW, web::post().to(handlers::new_post))
-        .route(
-            urls::DECLARATIONS_REVIEW,
-            web::get().to(handlers::review_list_get),
-        )
-        .route(urls::DECLARATIONS_NIL, web::post().to(handlers::nil_post))
-        .route(
-            urls::DECLARATIONS_RECONFIRM,
-            web::post().to(handlers::reconfirm_post),
-        )
-        .route("/declarations/{id}", web::get().to(handlers::show_get))
-        .route("/declarations/{id}/edit", web::get().to(handlers::edit_get))
-        .route(
-            "/declarations/{id}/edit",
-            web::post().to(handlers::edit_post),
-        )
-        .route("/declarations/{id}/end", web::post().to(handlers::end_post))
-        .route(
-            "/declarations/{id}/review",
-            web::post().to(handlers::review_post),
-        );
+    routes!(
+        cfg;
+        get urls::DECLARATIONS => handlers::home_get,
+        get urls::DECLARATIONS_NEW => handlers::new_get,
+        post urls::DECLARATIONS_NEW => handlers::new_post,
+        get urls::DECLARATIONS_REVIEW => handlers::review_list_get,
+        post urls::DECLARATIONS_NIL => handlers::nil_post,
+        post urls::DECLARATIONS_RECONFIRM => handlers::reconfirm_post,
+        get "/declarations/{id}" => handlers::show_get,
+        get "/declarations/{id}/edit" => handlers::edit_get,
+        post "/declarations/{id}/edit" => handlers::edit_post,
+        post "/declarations/{id}/end" => handlers::end_post,
+        post "/declarations/{id}/review" => handlers::review_post,
+    );
 }

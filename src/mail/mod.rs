@@ -13,13 +13,18 @@ pub mod views;
 
 use actix_web::web;
 
+use crate::web::routes::routes;
+
 pub use outbox::{
     deferred_link, enqueue, enqueue_with_link, Email, Recipient, SEALED_EMAIL_PREFIX,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
-    cfg.route(urls::EMAILS, web::get().to(handlers::list_get))
-        .route("/emails/{id}", web::get().to(handlers::show_get))
-        .route("/emails/{id}/retry", web::post().to(handlers::retry_post));
+    routes!(
+        cfg;
+        get urls::EMAILS => handlers::list_get,
+        get "/emails/{id}" => handlers::show_get,
+        post "/emails/{id}/retry" => handlers::retry_post,
+    );
 }

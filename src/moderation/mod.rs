@@ -11,17 +11,13 @@ pub mod views;
 
 use actix_web::web;
 
+use crate::web::routes::routes;
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/accounts/{id}/moderation",
-        web::get().to(handlers::log_get),
-    )
-    .route(
-        "/accounts/{id}/moderation",
-        web::post().to(handlers::log_post),
-    )
-    .route(
-        "/accounts/{id}/moderation.csv",
-        web::get().to(handlers::csv_get),
+    routes!(
+        cfg;
+        get "/accounts/{id}/moderation" => handlers::log_get,
+        post "/accounts/{id}/moderation" => handlers::log_post,
+        get "/accounts/{id}/moderation.csv" => handlers::csv_get,
     );
 }

@@ -15,14 +15,16 @@ pub mod views;
 
 use actix_web::web;
 
+use crate::web::routes::routes;
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
-    cfg.route(urls::HOME, web::get().to(handlers::home_get))
-        .route(urls::ME, web::get().to(handlers::me_get))
-        .route(urls::ME_DIGEST, web::post().to(handlers::digest_post))
-        .route(urls::REPORTS_GOVERNORS, web::get().to(handlers::report_get))
-        .route(
-            urls::REPORTS_GOVERNORS_CSV,
-            web::get().to(handlers::report_csv_get),
-        );
+    routes!(
+        cfg;
+        get urls::HOME => handlers::home_get,
+        get urls::ME => handlers::me_get,
+        post urls::ME_DIGEST => handlers::digest_post,
+        get urls::REPORTS_GOVERNORS => handlers::report_get,
+        get urls::REPORTS_GOVERNORS_CSV => handlers::report_csv_get,
+    );
 }

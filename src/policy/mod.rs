@@ -11,23 +11,22 @@ pub mod views;
 
 use actix_web::web;
 
+use crate::web::routes::routes;
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;
     // /policy/new before /policy/{number}: routes match in this order.
-    cfg.route(urls::POLICY, web::get().to(handlers::current_get))
-        .service(
-            web::resource(urls::POLICY_NEW)
-                .app_data(web::PayloadConfig::new(handlers::MAX_POLICY_BODY))
-                .route(web::get().to(handlers::new_get))
-                .route(web::post().to(handlers::new_post)),
-        )
-        .route("/policy/{number}", web::get().to(handlers::show_get))
-        .route(
-            "/policy/{number}/acknowledge",
-            web::post().to(handlers::acknowledge_post),
-        )
-        .route(
-            "/policy/{number}/acknowledgements",
-            web::get().to(handlers::acknowledgements_get),
-        );
+    routes!(cfg; get urls::POLICY => handlers::current_get);
+    cfg.service(
+        web::resource(urls::POLICY_NEW)
+            .app_data(web::PayloadConfig::new(handlers::MAX_POLICY_BODY))
+            .route(web::get().to(handlers::new_get))
+            .route(web::post().to(handlers::new_post)),
+    );
+    routes!(
+        cfg;
+        get "/policy/{number}" => handlers::show_get,
+        post "/policy/{number}/acknowledge" => handlers::acknowledge_post,
+        get "/policy/{number}/acknowledgements" => handlers::acknowledgements_get,
+    );
 }

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod limits;
 pub mod outcome;
 pub mod pages;
+pub mod routes;
 pub mod signed;
 pub mod static_files;
 pub mod telemetry;
