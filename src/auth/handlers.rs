@@ -18,6 +18,7 @@ use crate::people::domain::{EmailAddress, NewPerson, Person, Role};
 use crate::state::AppState;
 use crate::web::form::{self, TextKind};
 use crate::web::layout::PageContext;
+use crate::web::outcome::saved;
 use crate::web::{format, render, render_with, see_other, urls};
 
 #[derive(Deserialize)]
@@ -177,8 +178,10 @@ pub async fn login_post(
             session
                 .insert(SIGNED_IN_AT_KEY, state.clock.now().unix_timestamp())
                 .map_err(AppError::internal)?;
-            FlashMessage::success(format!("Welcome, {}.", person.name)).send();
-            Ok(see_other(&safe_next(&state.settings.base_url, &form.next)))
+            saved(
+                format!("Welcome, {}.", person.name),
+                &safe_next(&state.settings.base_url, &form.next),
+            )
         }
         SignIn::Failed => {
             errors.add(
@@ -335,12 +338,12 @@ pub async fn setup_post(
     page: PageContext,
     CsrfForm(form): CsrfForm<ChoosePasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let mut errors = match NewPerson::parse(&form.name, &form.email, Role::Headteacher.as_str()) {
-        Ok(_) => FormErrors::new(),
-        Err(errors) => errors,
-    };
+    let (new, mut errors) =
+        match NewPerson::parse(&form.name, &form.email, Role::Headteacher.as_str()) {
+            Ok(new) => (Some(new), FormErrors::new()),
+            Err(errors) => (None, errors),
+        };
     let password = parse_new_password(&form.password, &form.confirm, &mut errors);
-    let new = NewPerson::parse(&form.name, &form.email, Role::Headteacher.as_str()).ok();
     let (Some(new), Some(password)) = (new, password) else {
         let mut view = choose_page(Purpose::Setup, page, form.token);
         view.name = form.name;
@@ -356,14 +359,13 @@ pub async fn setup_post(
         .run(move |conn| service::complete_setup(conn, &ctx, &token, new, hash))
         .await?;
     match created {
-        Some(person) => {
-            FlashMessage::success(format!(
+        Some(person) => saved(
+            format!(
                 "Your account is ready, {}. Sign in with your email address and new password.",
                 person.name
-            ))
-            .send();
-            Ok(see_other(urls::LOGIN))
-        }
+            ),
+            urls::LOGIN,
+        ),
         None => render_with(StatusCode::NOT_FOUND, LinkInvalidPage { page }),
     }
 }
@@ -388,13 +390,10 @@ async fn link_post(
         .run(move |conn| service::set_password_by_link(conn, &ctx, purpose, &token, hash))
         .await?;
     match done {
-        Some(_) => {
-            FlashMessage::success(
-                "Your password is set. Sign in with your email address and new password.",
-            )
-            .send();
-            Ok(see_other(urls::LOGIN))
-        }
+        Some(_) => saved(
+            "Your password is set. Sign in with your email address and new password.",
+            urls::LOGIN,
+        ),
         None => render_with(StatusCode::NOT_FOUND, LinkInvalidPage { page }),
     }
 }
@@ -533,11 +532,10 @@ pub async fn password_post(
     // Every session ended; this one carries on under a new id.
     session.renew();
     csrf::rotate(&session);
-    FlashMessage::success(
+    saved(
         "Your password has been changed. Anywhere else you were signed in has been signed out.",
+        urls::HOME,
     )
-    .send();
-    Ok(see_other(urls::HOME))
 }
 
 /// Too many wrong current passwords: signed out, told when to try again.
