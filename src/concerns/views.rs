@@ -177,18 +177,19 @@ pub fn about_text(concern: &Concern, names: &Names) -> String {
     };
     let person = || {
         concern
+            .raised
             .about_person
             .and_then(|p| names.people.get(&p.to_string()))
     };
-    match concern.about {
+    match concern.raised.about {
         About::Staff => named("A member of staff", person()),
         About::Headteacher => named("The headteacher", person()),
         About::Account => named(
             "An official account",
             concern
+                .raised
                 .about_account
-                .as_ref()
-                .and_then(|a| names.accounts.get(a)),
+                .and_then(|a| names.accounts.get(&a.to_string())),
         ),
         other => other.label().to_owned(),
     }
@@ -200,7 +201,7 @@ impl OwnRowView {
             href: urls::concern(c.id),
             reference: c.reference(),
             raised: format::date(c.raised_at, zone),
-            about: c.about.label(),
+            about: c.raised.about.label(),
             status: c.status.label(),
             status_tag: c.status.tag(),
             outcome: c.outcome.map(Outcome::label),
