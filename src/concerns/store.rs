@@ -202,7 +202,7 @@ impl EntryRow {
 }
 
 /// An evidence file, without its content.
-#[derive(Queryable, Selectable, Debug, Clone)]
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = concern_evidence)]
 pub struct EvidenceInfo {
     pub id: String,
@@ -214,17 +214,13 @@ pub struct EvidenceInfo {
     pub added_at: PrimitiveDateTime,
 }
 
+/// An evidence file with its content, to insert.
 #[derive(Insertable)]
 #[diesel(table_name = concern_evidence)]
 pub struct NewEvidenceRow<'a> {
-    pub id: String,
-    pub concern_id: String,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
+    #[diesel(embed)]
+    pub info: EvidenceInfo,
     pub content: &'a [u8],
-    pub added_at: PrimitiveDateTime,
 }
 
 /// Inserts a concern under the next free number; `Ok(false)` when another

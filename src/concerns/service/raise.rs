@@ -8,7 +8,7 @@ use super::access::me;
 use crate::audit::{Action, NewEvent, Subject};
 use crate::concerns::domain::{reviewer_for, About, NewConcern, Reviewer, Status, Upload};
 use crate::concerns::emails;
-use crate::concerns::store::{self, CaseRow, Concern, ConcernRow, NewEvidenceRow};
+use crate::concerns::store::{self, CaseRow, Concern, ConcernRow, EvidenceInfo, NewEvidenceRow};
 use crate::error::{AppError, FormErrors};
 use crate::ids::{ConcernId, EvidenceId, PersonId};
 use crate::mail::Recipient;
@@ -89,14 +89,16 @@ pub fn raise(
         store::insert_evidence(
             tx.conn,
             &NewEvidenceRow {
-                id: EvidenceId::new().to_string(),
-                concern_id: id.to_string(),
-                file_name: file.file_name.clone(),
-                content_type: file.content_type.into(),
-                size_bytes: file.bytes.len() as i64,
-                sha256: hex::encode(Sha256::digest(&file.bytes)),
+                info: EvidenceInfo {
+                    id: EvidenceId::new().to_string(),
+                    concern_id: id.to_string(),
+                    file_name: file.file_name.clone(),
+                    content_type: file.content_type.into(),
+                    size_bytes: file.bytes.len() as i64,
+                    sha256: hex::encode(Sha256::digest(&file.bytes)),
+                    added_at: now,
+                },
                 content: &file.bytes,
-                added_at: now,
             },
         )?;
     }
