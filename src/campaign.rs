@@ -1,7 +1,7 @@
 //! Ask and remind: a campaign asks everyone it is for to do something,
 //! then reminds those who have not done it, twice. A key names each
-//! campaign ("reconfirm:2026" for a school year's reconfirmation of
-//! declarations, "policy:<version id>" for a version of the policy); its
+//! campaign (`reconfirm:2026` for a school year's reconfirmation of
+//! declarations, `policy:<version id>` for a version of the policy); its
 //! asks and reminders are rows of one table. The register says whom it
 //! asks, who has answered, when to remind and what the emails say; [`run`]
 //! does the rest, the same way for every campaign.
@@ -35,8 +35,8 @@ pub struct Campaign<'a> {
     pub answered: &'a dyn Fn(&mut DbConnection) -> Result<Vec<String>, AppError>,
     /// The email for the ask (0) or a reminder (1, 2).
     pub email: &'a dyn Fn(Recipient, u8) -> Email,
-    /// How the audit log records each email: as `action`, "<name> was
-    /// asked to <task>" (or reminded), with `data` (an object) and the
+    /// How the audit log records each email: as `action`, `<name> was
+    /// asked to <task>` (or reminded), with `data` (an object) and the
     /// reminder's number.
     pub action: Action,
     pub task: String,

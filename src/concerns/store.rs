@@ -4,14 +4,14 @@
 use diesel::prelude::*;
 use time::{Date, PrimitiveDateTime};
 
-use super::domain::{About, Classification, EntryKind, Outcome, Reviewer, Status};
+use super::domain::{About, Classification, EntryKind, NewConcern, Outcome, Reviewer, Status};
 use crate::clock::from_row;
 use crate::db::schema::{
     concern_cases, concern_entries, concern_evidence, concern_series, concerns,
 };
 use crate::db::{try_insert, DbConnection};
 use crate::error::AppError;
-use crate::ids::{ConcernId, EvidenceId, PersonId};
+use crate::ids::{AccountId, ConcernId, EvidenceId, PersonId};
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = concerns)]
@@ -51,6 +51,55 @@ pub struct CaseRow {
     pub updated_at: PrimitiveDateTime,
 }
 
+impl ConcernRow {
+    /// The row of a concern raised by `raised_by`: what it is about, as
+    /// settled by the service, under its numbers.
+    pub fn new(
+        id: ConcernId,
+        (number, channel_number): (i64, i64),
+        raised_by: PersonId,
+        raised_at: PrimitiveDateTime,
+        raised: &NewConcern,
+        reviewer: Reviewer,
+    ) -> Self {
+        Self {
+            id: id.to_string(),
+            number,
+            raised_by: raised_by.to_string(),
+            raised_at,
+            about_kind: raised.about.as_str().into(),
+            about_person_id: raised.about_person.map(|p| p.to_string()),
+            about_account_id: raised.about_account.map(|a| a.to_string()),
+            about_detail: raised.about_detail.clone(),
+            implicates_chair: raised.implicates_chair,
+            happened_on: raised.happened_on,
+            what_happened: raised.what_happened.clone(),
+            reviewer_role: reviewer.as_str().into(),
+            channel_number,
+        }
+    }
+
+    /// What was raised, as the domain knows it; `None` for a row that does
+    /// not parse.
+    fn raised(&self) -> Option<NewConcern> {
+        Some(NewConcern {
+            about: About::parse(&self.about_kind)?,
+            about_person: match &self.about_person_id {
+                Some(id) => Some(PersonId::parse(id)?),
+                None => None,
+            },
+            about_account: match &self.about_account_id {
+                Some(id) => Some(AccountId::parse(id)?),
+                None => None,
+            },
+            about_detail: self.about_detail.clone(),
+            implicates_chair: self.implicates_chair,
+            happened_on: self.happened_on,
+            what_happened: self.what_happened.clone(),
+        })
+    }
+}
+
 impl CaseRow {
     /// The case of a concern just raised: nothing done on it yet.
     pub fn new(id: ConcernId, reviewer: Reviewer, status: Status, now: PrimitiveDateTime) -> Self {
@@ -78,13 +127,8 @@ pub struct Concern {
     pub channel_number: i64,
     pub raised_by: PersonId,
     pub raised_at: time::OffsetDateTime,
-    pub about: About,
-    pub about_person: Option<PersonId>,
-    pub about_account: Option<String>,
-    pub about_detail: String,
-    pub implicates_chair: bool,
-    pub happened_on: Date,
-    pub what_happened: String,
+    /// What it is about and what happened, never changed once raised.
+    pub raised: NewConcern,
     pub reviewer: Reviewer,
     pub status: Status,
     pub classification: Option<Classification>,
@@ -105,16 +149,7 @@ impl Concern {
             channel_number: row.channel_number,
             raised_by: PersonId::parse(&row.raised_by).ok_or_else(bad)?,
             raised_at: from_row(row.raised_at),
-            about: About::parse(&row.about_kind).ok_or_else(bad)?,
-            about_person: match &row.about_person_id {
-                Some(id) => Some(PersonId::parse(id).ok_or_else(bad)?),
-                None => None,
-            },
-            about_account: row.about_account_id.clone(),
-            about_detail: row.about_detail.clone(),
-            implicates_chair: row.implicates_chair,
-            happened_on: row.happened_on,
-            what_happened: row.what_happened.clone(),
+            raised: row.raised().ok_or_else(bad)?,
             reviewer: Reviewer::parse(&row.reviewer_role).ok_or_else(bad)?,
             status: Status::parse(&case.status).ok_or_else(bad)?,
             classification: match &case.classification {
@@ -167,7 +202,7 @@ impl EntryRow {
 }
 
 /// An evidence file, without its content.
-#[derive(Queryable, Selectable, Debug, Clone)]
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = concern_evidence)]
 pub struct EvidenceInfo {
     pub id: String,
@@ -179,17 +214,13 @@ pub struct EvidenceInfo {
     pub added_at: PrimitiveDateTime,
 }
 
+/// An evidence file with its content, to insert.
 #[derive(Insertable)]
 #[diesel(table_name = concern_evidence)]
 pub struct NewEvidenceRow<'a> {
-    pub id: String,
-    pub concern_id: String,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
+    #[diesel(embed)]
+    pub info: EvidenceInfo,
     pub content: &'a [u8],
-    pub added_at: PrimitiveDateTime,
 }
 
 /// Inserts a concern under the next free number; `Ok(false)` when another

@@ -4,7 +4,7 @@ use askama::Template;
 use time::OffsetDateTime;
 use time_tz::Tz;
 
-use super::domain::{About, ActionKind, Classification, EntryKind, Outcome, Status};
+use super::domain::{About, ActionKind, Classification, EntryKind, Outcome, RaiseInput, Status};
 use super::service::{ConcernPage, Names};
 use super::steps::{StepForm, StepKind, SETTABLE};
 use super::store::{Concern, EntryRow, EvidenceInfo};
@@ -47,10 +47,8 @@ pub struct ConcernFormPage {
     /// Everyone who may be the subject, for the member-of-staff select.
     pub people: Vec<Choice>,
     pub accounts: Vec<Choice>,
-    pub about_detail: String,
-    pub implicates_chair: bool,
-    pub happened_on: String,
-    pub what_happened: String,
+    /// What was typed, kept when the form comes back with errors.
+    pub typed: RaiseInput,
     /// "10 MB", "5".
     pub max_file_size: &'static str,
     pub max_files: usize,
@@ -131,15 +129,8 @@ pub struct ReviewView {
     pub classifications: Vec<Choice>,
     /// The outcomes allowed for its classification (all, when unclassified).
     pub outcomes: Vec<Choice>,
-    pub note_text: String,
-    pub action_on: String,
-    pub action_reference: String,
-    pub action_text: String,
-    pub status_text: String,
-    pub classify_text: String,
-    pub summary: String,
-    pub informed_on: String,
-    pub informed_text: String,
+    /// What the reviewer typed, kept when a form comes back with errors.
+    pub typed: StepForm,
     pub errors: FormErrors,
 }
 
@@ -177,18 +168,19 @@ pub fn about_text(concern: &Concern, names: &Names) -> String {
     };
     let person = || {
         concern
+            .raised
             .about_person
             .and_then(|p| names.people.get(&p.to_string()))
     };
-    match concern.about {
+    match concern.raised.about {
         About::Staff => named("A member of staff", person()),
         About::Headteacher => named("The headteacher", person()),
         About::Account => named(
             "An official account",
             concern
+                .raised
                 .about_account
-                .as_ref()
-                .and_then(|a| names.accounts.get(a)),
+                .and_then(|a| names.accounts.get(&a.to_string())),
         ),
         other => other.label().to_owned(),
     }
@@ -200,7 +192,7 @@ impl OwnRowView {
             href: urls::concern(c.id),
             reference: c.reference(),
             raised: format::date(c.raised_at, zone),
-            about: c.about.label(),
+            about: c.raised.about.label(),
             status: c.status.label(),
             status_tag: c.status.tag(),
             outcome: c.outcome.map(Outcome::label),
@@ -359,15 +351,7 @@ impl ReviewView {
             statuses: Choice::options(SETTABLE, &typed.status_to),
             classifications: Choice::options(Classification::ALL, &typed.classification),
             outcomes: Choice::options(outcomes, &typed.outcome),
-            note_text: typed.note_text,
-            action_on: typed.action_on,
-            action_reference: typed.action_reference,
-            action_text: typed.action_text,
-            status_text: typed.status_text,
-            classify_text: typed.classify_text,
-            summary: typed.summary,
-            informed_on: typed.informed_on,
-            informed_text: typed.informed_text,
+            typed,
             errors,
         }
     }

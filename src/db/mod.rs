@@ -13,7 +13,7 @@ pub use pool::{DatabaseUrl, Db};
 /// SECURITY: the tables that record what happened. The database itself
 /// refuses to change or remove their rows (and, on PostgreSQL, to empty them
 /// with TRUNCATE), whoever asks: guard triggers in the migrations of both
-/// backends, one message for all, "<table> is append-only". A test asks each
+/// backends, one message for all, `<table> is append-only`. A test asks each
 /// backend's catalogue which tables are guarded and holds it to this list.
 pub const APPEND_ONLY_TABLES: &[&str] = &[
     "audit_events",

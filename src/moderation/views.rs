@@ -33,6 +33,17 @@ pub struct ModerationLogPage {
     pub closed: bool,
     /// This person may record on this account now.
     pub may_record: bool,
+    pub record: RecordView,
+    pub filter: FilterView,
+    pub entries: Vec<EntryView>,
+    /// More entries match than the page shows.
+    pub truncated: bool,
+    pub shown_limit: i64,
+    pub csv_href: String,
+}
+
+/// The form that records an action, as typed.
+pub struct RecordView {
     pub kinds: Vec<Choice>,
     pub reasons: Vec<Choice>,
     pub occurred_on: String,
@@ -40,18 +51,17 @@ pub struct ModerationLogPage {
     pub note: String,
     pub note_max: usize,
     pub errors: FormErrors,
-    pub filter_kinds: Vec<Choice>,
-    pub filter_reasons: Vec<Choice>,
+}
+
+/// The filter of the log, as typed.
+pub struct FilterView {
+    pub kinds: Vec<Choice>,
+    pub reasons: Vec<Choice>,
     pub from: String,
     pub until: String,
-    pub filter_errors: FormErrors,
+    pub errors: FormErrors,
     /// A filter is applied: say so, and offer to clear it.
     pub filtered: bool,
-    pub entries: Vec<EntryView>,
-    /// More entries match than the page shows.
-    pub truncated: bool,
-    pub shown_limit: i64,
-    pub csv_href: String,
 }
 
 /// The "Moderation" section of an account's page, for those who may read

@@ -45,9 +45,9 @@ pub(super) async fn show(
             outcome: c.outcome.map(Outcome::label),
             closed: c.closed_at.map(|t| format::date_time(t, zone)),
             about: about_text(c, &page.names),
-            about_detail: c.about_detail.clone(),
-            happened_on: format::calendar_date(c.happened_on),
-            what_happened: c.what_happened.clone(),
+            about_detail: c.raised.about_detail.clone(),
+            happened_on: format::calendar_date(c.raised.happened_on),
+            what_happened: c.raised.what_happened.clone(),
             evidence: page
                 .evidence
                 .iter()

@@ -40,7 +40,7 @@ pub(super) fn reviewing_as(actor: &Actor) -> Option<Reviewer> {
 /// sent to the LADO.
 pub(super) fn reviews(concern: &Concern, actor: &Actor) -> bool {
     let role = actor.role();
-    role.is_some() && concern.reviewer.role() == role && concern.about_person != actor.id()
+    role.is_some() && concern.reviewer.role() == role && concern.raised.about_person != actor.id()
 }
 
 /// The person who raised it sees its status and outcome.

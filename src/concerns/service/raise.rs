@@ -8,7 +8,7 @@ use super::access::me;
 use crate::audit::{Action, NewEvent, Subject};
 use crate::concerns::domain::{reviewer_for, About, NewConcern, Reviewer, Status, Upload};
 use crate::concerns::emails;
-use crate::concerns::store::{self, CaseRow, Concern, ConcernRow, NewEvidenceRow};
+use crate::concerns::store::{self, CaseRow, Concern, ConcernRow, EvidenceInfo, NewEvidenceRow};
 use crate::error::{AppError, FormErrors};
 use crate::ids::{ConcernId, EvidenceId, PersonId};
 use crate::mail::Recipient;
@@ -63,25 +63,17 @@ pub fn raise(
     let id = ConcernId::new();
     let channel_number = store::next_in_series(tx.conn, reviewer)?;
     let mut number = store::next_number(tx.conn)?;
-    let row = |number| ConcernRow {
-        id: id.to_string(),
-        number,
-        channel_number,
-        raised_by: raiser.to_string(),
-        raised_at: now,
-        about_kind: if about_head {
-            About::Headteacher.as_str().into()
+    let raised = NewConcern {
+        about: if about_head {
+            About::Headteacher
         } else {
-            new.about.as_str().into()
+            new.about
         },
-        about_person_id: about_person.map(|p| p.to_string()),
-        about_account_id: new.about_account.map(|a| a.to_string()),
-        about_detail: new.about_detail.clone(),
-        implicates_chair: new.implicates_chair,
-        happened_on: new.happened_on,
-        what_happened: new.what_happened.clone(),
-        reviewer_role: reviewer.as_str().into(),
+        about_person,
+        ..new
     };
+    let row =
+        |number| ConcernRow::new(id, (number, channel_number), raiser, now, &raised, reviewer);
     // Numbers are the next free one; a concurrent raise on PostgreSQL
     // may take it first, so try the one after.
     while !store::insert_concern(tx.conn, &row(number))? {
@@ -97,14 +89,16 @@ pub fn raise(
         store::insert_evidence(
             tx.conn,
             &NewEvidenceRow {
-                id: EvidenceId::new().to_string(),
-                concern_id: id.to_string(),
-                file_name: file.file_name.clone(),
-                content_type: file.content_type.into(),
-                size_bytes: file.bytes.len() as i64,
-                sha256: hex::encode(Sha256::digest(&file.bytes)),
+                info: EvidenceInfo {
+                    id: EvidenceId::new().to_string(),
+                    concern_id: id.to_string(),
+                    file_name: file.file_name.clone(),
+                    content_type: file.content_type.into(),
+                    size_bytes: file.bytes.len() as i64,
+                    sha256: hex::encode(Sha256::digest(&file.bytes)),
+                    added_at: now,
+                },
                 content: &file.bytes,
-                added_at: now,
             },
         )?;
     }

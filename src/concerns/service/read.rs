@@ -103,7 +103,7 @@ pub fn read_review_queue(conn: &mut DbConnection, actor: &Actor) -> Result<Revie
     let mut list = |closed, limit| -> Result<Vec<Concern>, AppError> {
         Ok(store::list_for_reviewer(conn, reviewer, closed, limit)?
             .into_iter()
-            .filter(|c| c.about_person != actor.id())
+            .filter(|c| c.raised.about_person != actor.id())
             .collect())
     };
     Ok(ReviewQueue {
