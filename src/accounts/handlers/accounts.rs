@@ -9,10 +9,10 @@ use crate::accounts::domain::{self, NewAccount, Platform};
 use crate::accounts::service;
 use crate::accounts::views::*;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::current::CurrentPerson;
 use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, PersonId};
+use crate::moderation::views::ModerationSection;
 use crate::people::domain::Person;
 use crate::people::views::person_choices;
 use crate::web::form::Choice;
@@ -36,13 +36,9 @@ pub async fn list_get(me: Signed) -> Result<HttpResponse, AppError> {
     })
 }
 
-/// An account's page. `person` is the signed-in person as the moderation
-/// log's section (another register, not yet on the kit) asks for them.
-pub async fn show_get(
-    me: Signed,
-    person: CurrentPerson,
-    id: web::Path<AccountId>,
-) -> Result<HttpResponse, AppError> {
+/// An account's page, with the moderation log's section for those who may
+/// read the log.
+pub async fn show_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpResponse, AppError> {
     let id = *id;
     let service::AccountPage {
         account,
@@ -50,11 +46,10 @@ pub async fn show_get(
         grants,
         history,
         manages,
+        moderation,
     } = me
         .read(move |conn, ctx, actor| service::read_account_page(conn, ctx, actor, id))
         .await?;
-    let moderation =
-        crate::moderation::handlers::account_section(&me.state, &person, &account).await?;
     let zone = me.zone();
     let people = &overview.people;
     let current: &[(PersonId, time::PrimitiveDateTime)] =
@@ -123,7 +118,7 @@ pub async fn show_get(
         password_url: urls::account_page(id, "password-changed"),
         review_url: urls::account_page(id, "review"),
         history_csv_url: urls::account_page(id, "history.csv"),
-        moderation,
+        moderation: ModerationSection::new(&account, moderation, zone),
         page: me.page,
     })
 }
