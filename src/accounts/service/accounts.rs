@@ -4,9 +4,11 @@
 
 use time::Date;
 
-use super::access::{is_senior, manager, people_by_id, seniors, valid_custodians};
+use super::access::{
+    is_senior, manager, open_account, people_by_id, seniors, valid_custodians, CLOSED,
+};
 use super::grants::end_in_tx;
-use super::notice::{event, heads, recipients};
+use super::notice::{event, heads, link, recipients};
 use crate::accounts::domain::{Account, EndKind, Grant, NewAccount};
 use crate::accounts::emails;
 use crate::accounts::store::{self, AccountRow};
@@ -16,7 +18,7 @@ use crate::error::{AppError, FormErrors};
 use crate::ids::AccountId;
 use crate::people::domain::Role;
 use crate::tx::Tx;
-use crate::web::{format, urls};
+use crate::web::format;
 
 /// Opens an account (or records one that already existed). The opener must
 /// be an SLT member or the head: a non-SLT person is never recorded.
@@ -97,7 +99,7 @@ pub fn open(tx: &mut Tx, new: Result<NewAccount, FormErrors>) -> Result<Account,
         &account,
         tx.actor.name(),
         &opener_name,
-        tx.ctx.settings.link(&urls::account(id)),
+        link(tx, id),
     );
     tx.send(email)?;
     Ok(account)
@@ -111,10 +113,7 @@ pub fn close(
 ) -> Result<(), AppError> {
     let me = manager(tx.actor)?;
     let reason = reason.or_else(|errors| tx.refuse(errors))?;
-    let found = store::get_account(tx.conn, account)?;
-    if !found.is_open() {
-        return Err(AppError::Conflict("This account is already closed.".into()));
-    }
+    let found = open_account(tx.conn, account, "This account is already closed.")?;
     store::close_account(tx.conn, account, me, tx.now_row(), &reason)?;
     let people = people_by_id(tx.conn)?;
     for grant in store::list_grants_for_account(tx.conn, account)?
@@ -131,7 +130,7 @@ pub fn close(
         &found,
         tx.actor.name(),
         &reason,
-        tx.ctx.settings.link(&urls::account(account)),
+        link(tx, account),
     );
     tx.send(email)
 }
@@ -145,10 +144,7 @@ pub fn record_password_change(
 ) -> Result<(), AppError> {
     let me = manager(tx.actor)?;
     let (changed_on, note) = change.or_else(|errors| tx.refuse(errors))?;
-    let found = store::get_account(tx.conn, account)?;
-    if !found.is_open() {
-        return Err(AppError::Conflict("This account is closed.".into()));
-    }
+    let found = open_account(tx.conn, account, CLOSED)?;
     let people = people_by_id(tx.conn)?;
     let custodians = valid_custodians(tx.conn, account, &people)?;
     if tx.actor.role() != Some(Role::Headteacher) && !custodians.iter().any(|c| c.id == me) {
@@ -170,7 +166,7 @@ pub fn record_password_change(
         &found,
         tx.actor.name(),
         changed_on,
-        tx.ctx.settings.link(&urls::account(account)),
+        link(tx, account),
     );
     tx.send(email)
 }

@@ -7,6 +7,7 @@ use crate::ids::AccountId;
 use crate::mail::Recipient;
 use crate::people::domain::{Person, Role};
 use crate::tx::Tx;
+use crate::web::urls;
 
 /// The audit event of a change to `account`, by the acting person.
 pub(super) fn event(tx: &Tx, action: Action, account: AccountId, summary: String) -> NewEvent {
@@ -16,6 +17,11 @@ pub(super) fn event(tx: &Tx, action: Action, account: AccountId, summary: String
         Subject::of("account", account),
         summary,
     )
+}
+
+/// The link an email gives to the account's page.
+pub(super) fn link(tx: &Tx, account: AccountId) -> String {
+    tx.ctx.settings.link(&urls::account(account))
 }
 
 pub(super) fn recipient(person: &Person) -> Recipient {
