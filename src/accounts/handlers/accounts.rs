@@ -40,16 +40,10 @@ pub async fn list_get(me: Signed) -> Result<HttpResponse, AppError> {
 /// read the log.
 pub async fn show_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpResponse, AppError> {
     let id = *id;
-    let service::AccountPage {
-        account,
-        overview,
-        grants,
-        history,
-        manages,
-        moderation,
-    } = me
+    let page = me
         .read(move |conn, ctx, actor| service::read_account_page(conn, ctx, actor, id))
         .await?;
+    let (account, overview) = (&page.account, &page.overview);
     let zone = me.zone();
     let people = &overview.people;
     let current: &[(PersonId, time::PrimitiveDateTime)] =
@@ -73,7 +67,7 @@ pub async fn show_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpRespon
         .collect();
     seniors.sort_by(|a, b| a.name.cmp(&b.name));
     render(AccountShowPage {
-        account: row_view(&account, &overview, me.id, me.state.clock.now(), zone),
+        account: row_view(account, overview, me.id, me.state.clock.now(), zone),
         opened: format!(
             "{} by {}{}",
             format::calendar_date(account.opened_on),
@@ -96,16 +90,18 @@ pub async fn show_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpRespon
                 account.close_reason.clone().unwrap_or_default()
             )
         }),
-        manages,
+        manages: page.manages,
         is_open: account.is_open(),
         custodians,
         custodian_choices: person_choices(seniors, ""),
         add_custodian_url: urls::account_page(id, "custodians"),
-        grants: grants
+        grants: page
+            .grants
             .iter()
             .map(|g| grant_view(g, people, &account.handle, zone))
             .collect(),
-        history: history
+        history: page
+            .history
             .iter()
             .map(|e| HistoryEntry {
                 when: format::date_time(from_row(e.occurred_at), zone),
@@ -118,7 +114,7 @@ pub async fn show_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpRespon
         password_url: urls::account_page(id, "password-changed"),
         review_url: urls::account_page(id, "review"),
         history_csv_url: urls::account_page(id, "history.csv"),
-        moderation: ModerationSection::new(&account, moderation, zone),
+        moderation: ModerationSection::new(account, page.moderation, zone),
         page: me.page,
     })
 }
