@@ -8,7 +8,7 @@ use super::access::{
     is_senior, manager, open_account, people_by_id, seniors, valid_custodians, CLOSED,
 };
 use super::grants::end_in_tx;
-use super::notice::{event, heads, link, recipients};
+use super::notice::{event, heads, recipients, tell};
 use crate::accounts::domain::{Account, EndKind, Grant, NewAccount};
 use crate::accounts::emails;
 use crate::accounts::store::{self, AccountRow};
@@ -94,14 +94,10 @@ pub fn open(tx: &mut Tx, new: Result<NewAccount, FormErrors>) -> Result<Account,
         "opened_on": opened_on.to_string(),
     }));
     tx.record(opened)?;
-    let email = emails::account_opened(
-        recipients(None, [seniors(&people)]),
-        &account,
-        tx.actor.name(),
-        &opener_name,
-        link(tx, id),
-    );
-    tx.send(email)?;
+    let to = recipients(None, [seniors(&people)]);
+    tell(tx, to, id, |to, by, link| {
+        emails::account_opened(to, &account, by, &opener_name, link)
+    })?;
     Ok(account)
 }
 
@@ -125,14 +121,10 @@ pub fn close(
     let summary = format!("{} closed the account {}", tx.actor.name(), found.handle);
     let closed = event(tx, Action::AccountClosed, account, summary);
     tx.record(closed)?;
-    let email = emails::account_closed(
-        recipients(None, [seniors(&people)]),
-        &found,
-        tx.actor.name(),
-        &reason,
-        link(tx, account),
-    );
-    tx.send(email)
+    let to = recipients(None, [seniors(&people)]);
+    tell(tx, to, account, |to, by, link| {
+        emails::account_closed(to, &found, by, &reason, link)
+    })
 }
 
 /// A custodian (or the head) records that the password was changed;
@@ -161,12 +153,8 @@ pub fn record_password_change(
     let recorded = event(tx, Action::PasswordChangeRecorded, account, summary)
         .with_data(serde_json::json!({ "changed_on": changed_on.to_string() }));
     tx.record(recorded)?;
-    let email = emails::password_changed(
-        recipients(None, [custodians, heads(&people)]),
-        &found,
-        tx.actor.name(),
-        changed_on,
-        link(tx, account),
-    );
-    tx.send(email)
+    let to = recipients(None, [custodians, heads(&people)]);
+    tell(tx, to, account, |to, by, link| {
+        emails::password_changed(to, &found, by, changed_on, link)
+    })
 }

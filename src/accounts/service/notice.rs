@@ -3,8 +3,9 @@
 
 use super::access::People;
 use crate::audit::{Action, NewEvent, Subject};
+use crate::error::AppError;
 use crate::ids::AccountId;
-use crate::mail::Recipient;
+use crate::mail::{Email, Recipient};
 use crate::people::domain::{Person, Role};
 use crate::tx::Tx;
 use crate::web::urls;
@@ -22,6 +23,18 @@ pub(super) fn event(tx: &Tx, action: Action, account: AccountId, summary: String
 /// The link an email gives to the account's page.
 pub(super) fn link(tx: &Tx, account: AccountId) -> String {
     tx.ctx.settings.link(&urls::account(account))
+}
+
+/// Emails `to` about `account`: `write` makes the email from who acted
+/// and the link to the account's page.
+pub(super) fn tell(
+    tx: &mut Tx,
+    to: Vec<Recipient>,
+    account: AccountId,
+    write: impl FnOnce(Vec<Recipient>, &str, String) -> Email,
+) -> Result<(), AppError> {
+    let email = write(to, tx.actor.name(), link(tx, account));
+    tx.send(email)
 }
 
 pub(super) fn recipient(person: &Person) -> Recipient {
