@@ -120,18 +120,13 @@ pub async fn show_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpRespon
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AccountForm {
-    #[serde(default)]
     platform: String,
-    #[serde(default)]
     handle: String,
-    #[serde(default)]
     profile_url: String,
-    #[serde(default)]
     purpose: String,
-    #[serde(default)]
     opened_on: String,
-    #[serde(default)]
     opened_by: String,
 }
 

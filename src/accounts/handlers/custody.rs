@@ -15,9 +15,9 @@ use crate::ids::{AccountId, PersonId};
 use crate::web::signed::Signed;
 use crate::web::{form_status, render_with, see_other, urls};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CustodianForm {
-    #[serde(default)]
     person_id: String,
 }
 
@@ -66,10 +66,9 @@ pub async fn custodian_remove_post(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PasswordChangeForm {
-    #[serde(default)]
     changed_on: String,
-    #[serde(default)]
     note: String,
 }
 

@@ -19,14 +19,11 @@ use crate::web::signed::Signed;
 use crate::web::{form_status, format, render_with, see_other, urls};
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct GrantForm {
-    #[serde(default)]
     grantee: String,
-    #[serde(default)]
     aim: String,
-    #[serde(default)]
     purpose: String,
-    #[serde(default)]
     ends_on: String,
 }
 

@@ -16,9 +16,9 @@ use crate::ids::PersonId;
 use crate::web::{format, see_other, urls};
 
 /// The one-field form of closing an account and revoking a grant.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ReasonForm {
-    #[serde(default)]
     pub(super) reason: String,
 }
 

@@ -14,11 +14,10 @@ use crate::people::domain::Role;
 use crate::web::render;
 use crate::web::signed::Signed;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ReviewQuery {
-    #[serde(default)]
     class: String,
-    #[serde(default)]
     person: String,
 }
 

@@ -78,11 +78,10 @@ async fn show(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct EndForm {
-    #[serde(default)]
     ended_on: String,
-    #[serde(default)]
     end_reason: String,
 }
 
@@ -110,13 +109,11 @@ pub async fn end_post(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ReviewForm {
-    #[serde(default)]
     decision: String,
-    #[serde(default)]
     notes: String,
-    #[serde(default)]
     conditions: String,
 }
 
