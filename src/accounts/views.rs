@@ -4,13 +4,7 @@ use askama::Template;
 
 use crate::error::FormErrors;
 use crate::web::form::Choice;
-use crate::web::layout::PageContext;
-
-/// A warning shown against an account ("Password change due").
-pub struct Flag {
-    pub text: &'static str,
-    pub tag: &'static str,
-}
+use crate::web::layout::{PageContext, Tag};
 
 /// An account as a row of the register.
 pub struct AccountRowView {
@@ -19,9 +13,9 @@ pub struct AccountRowView {
     pub handle: String,
     pub profile_url: String,
     pub purpose: String,
-    pub status: &'static str,
-    pub status_tag: &'static str,
-    pub flags: Vec<Flag>,
+    pub status: Tag,
+    /// Warnings shown against it ("Password change due").
+    pub flags: Vec<Tag>,
     pub custodians: String,
     pub last_password_change: String,
     pub last_reviewed: String,
@@ -58,8 +52,7 @@ pub struct GrantRowView {
     pub aim: &'static str,
     pub purpose: String,
     pub ends_on: String,
-    pub status: String,
-    pub status_tag: &'static str,
+    pub status: Tag,
     pub confirmed: String,
     pub account: String,
 }

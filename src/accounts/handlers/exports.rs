@@ -40,7 +40,7 @@ pub async fn export_get(me: Signed) -> Result<HttpResponse, AppError> {
             account.handle.clone(),
             account.profile_url.clone(),
             account.purpose.clone(),
-            row.status.to_owned(),
+            row.status.text.to_owned(),
             account.opened_on.to_string(),
             name_of(&overview.people, account.opened_by),
             row.custodians,

@@ -13,6 +13,7 @@ use crate::accounts::views::*;
 use crate::audit::store::EventRow;
 use crate::error::{AppError, FormErrors};
 use crate::ids::PersonId;
+use crate::web::layout::Tag;
 use crate::web::{format, see_other, urls};
 
 /// The one-field form of closing an account and revoking a grant.
@@ -68,10 +69,6 @@ pub(super) fn valid_custodian(people: &People, id: PersonId) -> bool {
         .is_some_and(|p| p.active && p.role.may_be_custodian())
 }
 
-fn flag(text: &'static str, tag: &'static str) -> Flag {
-    Flag { text, tag }
-}
-
 /// An account as a row of the register, for the person `me`.
 pub(super) fn row_view(
     account: &Account,
@@ -89,15 +86,15 @@ pub(super) fn row_view(
     let mut flags = Vec::new();
     if account.is_open() {
         if account.password_change_due {
-            flags.push(flag("Password change due", "tag--red"));
+            flags.push(Tag::new("Password change due", "tag--red"));
         }
         if !custodians.iter().any(|(id, _)| valid(id)) {
-            flags.push(flag("No active custodian", "tag--red"));
+            flags.push(Tag::new("No active custodian", "tag--red"));
         } else if custodians.iter().any(|(id, _)| !valid(id)) {
-            flags.push(flag("A custodian has left SLT", "tag--amber"));
+            flags.push(Tag::new("A custodian has left SLT", "tag--amber"));
         }
         if account.review_overdue(now) {
-            flags.push(flag("Access review overdue", "tag--amber"));
+            flags.push(Tag::new("Access review overdue", "tag--amber"));
         }
     }
     let my_grant: Option<&Grant> = overview
@@ -110,11 +107,10 @@ pub(super) fn row_view(
         handle: account.handle.clone(),
         profile_url: account.profile_url.clone(),
         purpose: account.purpose.clone(),
-        status: if account.is_open() { "Open" } else { "Closed" },
-        status_tag: if account.is_open() {
-            "tag--green"
+        status: if account.is_open() {
+            Tag::new("Open", "tag--green")
         } else {
-            "tag--grey"
+            Tag::new("Closed", "tag--grey")
         },
         flags,
         custodians: custodians
@@ -151,11 +147,11 @@ pub(super) fn grant_view(
     account: &str,
     zone: &time_tz::Tz,
 ) -> GrantRowView {
-    let (status, status_tag) = match (grant.is_live(), grant.confirmed_at, grant.end_kind) {
-        (true, Some(_), _) => ("Live".to_owned(), "tag--green"),
-        (true, None, _) => ("Live, not yet confirmed".to_owned(), "tag--amber"),
-        (false, _, Some(kind)) => (kind.label().to_owned(), "tag--grey"),
-        (false, _, None) => ("Ended".to_owned(), "tag--grey"),
+    let status = match (grant.is_live(), grant.confirmed_at, grant.end_kind) {
+        (true, Some(_), _) => Tag::new("Live", "tag--green"),
+        (true, None, _) => Tag::new("Live, not yet confirmed", "tag--amber"),
+        (false, _, Some(kind)) => Tag::new(kind.label(), "tag--grey"),
+        (false, _, None) => Tag::new("Ended", "tag--grey"),
     };
     GrantRowView {
         href: urls::grant(grant.id),
@@ -166,7 +162,6 @@ pub(super) fn grant_view(
         purpose: grant.purpose.clone(),
         ends_on: ends_on(grant),
         status,
-        status_tag,
         confirmed: grant
             .confirmed_at
             .map(|t| format::date_time(t, zone))

@@ -49,8 +49,7 @@ async fn show(
         form_status(&errors),
         DeclarationShowPage {
             declarant: declarant.name,
-            state: declaration.state.label(),
-            state_tag: declaration.state.tag(),
+            state: state_tag(declaration.state),
             current,
             earlier: views,
             review_notes: declaration.review_notes.clone().filter(|n| !n.is_empty()),
