@@ -40,9 +40,7 @@ pub async fn list_get(me: Signed) -> Result<HttpResponse, AppError> {
 /// read the log.
 pub async fn show_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpResponse, AppError> {
     let id = *id;
-    let page = me
-        .read(move |conn, ctx, actor| service::read_account_page(conn, ctx, actor, id))
-        .await?;
+    let page = me.read_of(id, service::read_account_page).await?;
     let (account, overview) = (&page.account, &page.overview);
     let zone = me.zone();
     let people = &overview.people;
@@ -225,9 +223,7 @@ async fn close_page(
     reason: String,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (account, live) = me
-        .read(move |conn, ctx, actor| service::read_close_page(conn, ctx, actor, id))
-        .await?;
+    let (account, live) = me.read_of(id, service::read_close_page).await?;
     render_with(
         form_status(&errors),
         AccountClosePage {

@@ -78,9 +78,7 @@ async fn password_page(
     form: PasswordChangeForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let account = me
-        .read(move |conn, ctx, actor| service::read_account(conn, ctx, actor, id))
-        .await?;
+    let account = me.read_of(id, service::read_account).await?;
     render_with(
         form_status(&errors),
         PasswordChangedPage {

@@ -64,9 +64,7 @@ pub async fn history_csv_get(
     id: web::Path<AccountId>,
 ) -> Result<HttpResponse, AppError> {
     let id = *id;
-    let (account, events, people) = me
-        .read(move |conn, ctx, actor| service::read_history(conn, ctx, actor, id))
-        .await?;
+    let (account, events, people) = me.read_of(id, service::read_history).await?;
     let mut file = csv::Csv::new(&["occurred_at_utc", "who", "action", "what"])?;
     for event in events.iter().rev() {
         file.row([

@@ -33,9 +33,7 @@ async fn grant_form(
     form: GrantForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (account, grantees) = me
-        .read(move |conn, ctx, actor| service::read_grant_form(conn, ctx, actor, id))
-        .await?;
+    let (account, grantees) = me.read_of(id, service::read_grant_form).await?;
     render_with(
         form_status(&errors),
         GrantNewPage {
@@ -89,9 +87,7 @@ async fn grant_page(
         people,
         sent,
         manages,
-    } = me
-        .read(move |conn, ctx, actor| service::read_grant_page(conn, ctx, actor, id))
-        .await?;
+    } = me.read_of(id, service::read_grant_page).await?;
     let zone = me.zone();
     let email_sent = match &sent {
         Some(row) => match row.sent_at {
