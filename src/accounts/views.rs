@@ -2,9 +2,30 @@
 
 use askama::Template;
 
+use crate::accounts::domain::Account;
 use crate::error::FormErrors;
 use crate::web::form::Choice;
 use crate::web::layout::{PageContext, Tag};
+use crate::web::urls;
+
+/// What a page's form about one account names: the account's handle,
+/// where the form posts, and the account's page to go back to.
+pub struct ActionOnAccount {
+    pub handle: String,
+    pub action: String,
+    pub back: String,
+}
+
+impl ActionOnAccount {
+    /// The form at `path` under the account's page ("close", "review").
+    pub fn new(account: &Account, path: &str) -> Self {
+        Self {
+            handle: account.handle.clone(),
+            action: urls::account_page(account.id, path),
+            back: urls::account(account.id),
+        }
+    }
+}
 
 /// An account as a row of the register.
 pub struct AccountRowView {
@@ -107,9 +128,7 @@ pub struct AccountFormPage {
 #[template(path = "accounts/grant_new.html")]
 pub struct GrantNewPage {
     pub page: PageContext,
-    pub account: String,
-    pub action: String,
-    pub back: String,
+    pub account: ActionOnAccount,
     pub grantees: Vec<Choice>,
     pub aims: Vec<Choice>,
     pub purpose: String,
@@ -141,9 +160,7 @@ pub struct GrantShowPage {
 #[template(path = "accounts/close.html")]
 pub struct AccountClosePage {
     pub page: PageContext,
-    pub account: String,
-    pub action: String,
-    pub back: String,
+    pub account: ActionOnAccount,
     pub live_grants: usize,
     pub reason: String,
     pub errors: FormErrors,
@@ -153,9 +170,7 @@ pub struct AccountClosePage {
 #[template(path = "accounts/password_changed.html")]
 pub struct PasswordChangedPage {
     pub page: PageContext,
-    pub account: String,
-    pub action: String,
-    pub back: String,
+    pub account: ActionOnAccount,
     pub changed_on: String,
     pub note: String,
     pub errors: FormErrors,
@@ -176,9 +191,7 @@ pub struct ReviewItem {
 #[template(path = "accounts/review.html")]
 pub struct AccessReviewPage {
     pub page: PageContext,
-    pub account: String,
-    pub action: String,
-    pub back: String,
+    pub account: ActionOnAccount,
     pub items: Vec<ReviewItem>,
     pub notes: String,
     pub errors: FormErrors,

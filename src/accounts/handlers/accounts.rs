@@ -227,9 +227,7 @@ async fn close_page(
     render_with(
         form_status(&errors),
         AccountClosePage {
-            account: account.handle,
-            action: urls::account_page(id, "close"),
-            back: urls::account(id),
+            account: ActionOnAccount::new(&account, "close"),
             live_grants: live,
             reason,
             errors,

@@ -82,9 +82,7 @@ async fn password_page(
     render_with(
         form_status(&errors),
         PasswordChangedPage {
-            account: account.handle,
-            action: urls::account_page(id, "password-changed"),
-            back: urls::account(id),
+            account: ActionOnAccount::new(&account, "password-changed"),
             changed_on: form.changed_on,
             note: form.note,
             errors,

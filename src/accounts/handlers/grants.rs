@@ -37,9 +37,7 @@ async fn grant_form(
     render_with(
         form_status(&errors),
         GrantNewPage {
-            account: account.handle,
-            action: urls::account_page(id, "grants/new"),
-            back: urls::account(id),
+            account: ActionOnAccount::new(&account, "grants/new"),
             grantees: person_choices(&grantees, &form.grantee),
             aims: Choice::options(Aim::ALL, &form.aim),
             purpose: form.purpose,

@@ -30,9 +30,7 @@ async fn review_page(
     render_with(
         form_status(&errors),
         AccessReviewPage {
-            account: account.handle,
-            action: urls::account_page(id, "review"),
-            back: urls::account(id),
+            account: ActionOnAccount::new(&account, "review"),
             items: live
                 .iter()
                 .map(|g| ReviewItem {
