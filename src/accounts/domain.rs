@@ -155,10 +155,12 @@ impl NewAccount {
         today: Date,
     ) -> Result<Self, FormErrors> {
         let mut errors = FormErrors::new();
-        let platform = Platform::parse(platform);
-        if platform.is_none() {
-            errors.add("platform", "Choose the platform");
-        }
+        let platform = form::required_choice(
+            &mut errors,
+            "platform",
+            Platform::parse(platform),
+            "Choose the platform",
+        );
         let handle = required_text(
             &mut errors,
             "handle",
@@ -197,10 +199,12 @@ impl NewAccount {
                     }
                     Some(_) => {}
                 }
-                let opener = PersonId::parse(opened_by);
-                if opener.is_none() {
-                    errors.add("opened_by", "Choose the SLT member who opened it");
-                }
+                let opener = form::required_choice(
+                    &mut errors,
+                    "opened_by",
+                    PersonId::parse(opened_by),
+                    "Choose the SLT member who opened it",
+                );
                 date.zip(opener)
             }
         };
@@ -235,14 +239,18 @@ impl NewGrant {
         today: Date,
     ) -> Result<Self, FormErrors> {
         let mut errors = FormErrors::new();
-        let grantee = PersonId::parse(grantee);
-        if grantee.is_none() {
-            errors.add("grantee", "Choose the member of staff to give access to");
-        }
-        let aim = Aim::parse(aim);
-        if aim.is_none() {
-            errors.add("aim", "Choose which aim of the policy this access serves");
-        }
+        let grantee = form::required_choice(
+            &mut errors,
+            "grantee",
+            PersonId::parse(grantee),
+            "Choose the member of staff to give access to",
+        );
+        let aim = form::required_choice(
+            &mut errors,
+            "aim",
+            Aim::parse(aim),
+            "Choose which aim of the policy this access serves",
+        );
         let purpose = required_text(
             &mut errors,
             "purpose",

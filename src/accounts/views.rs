@@ -2,14 +2,29 @@
 
 use askama::Template;
 
+use crate::accounts::domain::Account;
 use crate::error::FormErrors;
 use crate::web::form::Choice;
-use crate::web::layout::PageContext;
+use crate::web::layout::{PageContext, Tag};
+use crate::web::urls;
 
-/// A warning shown against an account ("Password change due").
-pub struct Flag {
-    pub text: &'static str,
-    pub tag: &'static str,
+/// What a page's form about one account names: the account's handle,
+/// where the form posts, and the account's page to go back to.
+pub struct ActionOnAccount {
+    pub handle: String,
+    pub action: String,
+    pub back: String,
+}
+
+impl ActionOnAccount {
+    /// The form at `path` under the account's page ("close", "review").
+    pub fn new(account: &Account, path: &str) -> Self {
+        Self {
+            handle: account.handle.clone(),
+            action: urls::account_page(account.id, path),
+            back: urls::account(account.id),
+        }
+    }
 }
 
 /// An account as a row of the register.
@@ -19,9 +34,9 @@ pub struct AccountRowView {
     pub handle: String,
     pub profile_url: String,
     pub purpose: String,
-    pub status: &'static str,
-    pub status_tag: &'static str,
-    pub flags: Vec<Flag>,
+    pub status: Tag,
+    /// Warnings shown against it ("Password change due").
+    pub flags: Vec<Tag>,
     pub custodians: String,
     pub last_password_change: String,
     pub last_reviewed: String,
@@ -58,8 +73,7 @@ pub struct GrantRowView {
     pub aim: &'static str,
     pub purpose: String,
     pub ends_on: String,
-    pub status: String,
-    pub status_tag: &'static str,
+    pub status: Tag,
     pub confirmed: String,
     pub account: String,
 }
@@ -114,9 +128,7 @@ pub struct AccountFormPage {
 #[template(path = "accounts/grant_new.html")]
 pub struct GrantNewPage {
     pub page: PageContext,
-    pub account: String,
-    pub action: String,
-    pub back: String,
+    pub account: ActionOnAccount,
     pub grantees: Vec<Choice>,
     pub aims: Vec<Choice>,
     pub purpose: String,
@@ -148,9 +160,7 @@ pub struct GrantShowPage {
 #[template(path = "accounts/close.html")]
 pub struct AccountClosePage {
     pub page: PageContext,
-    pub account: String,
-    pub action: String,
-    pub back: String,
+    pub account: ActionOnAccount,
     pub live_grants: usize,
     pub reason: String,
     pub errors: FormErrors,
@@ -160,9 +170,7 @@ pub struct AccountClosePage {
 #[template(path = "accounts/password_changed.html")]
 pub struct PasswordChangedPage {
     pub page: PageContext,
-    pub account: String,
-    pub action: String,
-    pub back: String,
+    pub account: ActionOnAccount,
     pub changed_on: String,
     pub note: String,
     pub errors: FormErrors,
@@ -183,9 +191,7 @@ pub struct ReviewItem {
 #[template(path = "accounts/review.html")]
 pub struct AccessReviewPage {
     pub page: PageContext,
-    pub account: String,
-    pub action: String,
-    pub back: String,
+    pub account: ActionOnAccount,
     pub items: Vec<ReviewItem>,
     pub notes: String,
     pub errors: FormErrors,

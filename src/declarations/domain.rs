@@ -115,10 +115,12 @@ impl Details {
             "Enter the name of the parent, carer or relative",
             100,
         );
-        let link = Link::parse(link);
-        if link.is_none() {
-            errors.add("link", "Choose how they are linked to the school");
-        }
+        let link = form::required_choice(
+            &mut errors,
+            "link",
+            Link::parse(link),
+            "Choose how they are linked to the school",
+        );
         let class_or_year = text(
             &mut errors,
             "class_or_year",
@@ -126,10 +128,12 @@ impl Details {
             "Enter the pupil's class or year group, like Year 4 or Class 2B",
             40,
         );
-        let nature = Nature::parse(nature);
-        if nature.is_none() {
-            errors.add("nature", "Choose the nature of the contact");
-        }
+        let nature = form::required_choice(
+            &mut errors,
+            "nature",
+            Nature::parse(nature),
+            "Choose the nature of the contact",
+        );
         let platforms: Vec<String> = PLATFORMS
             .iter()
             .filter(|p| platforms.iter().any(|chosen| chosen == *p))

@@ -4,12 +4,17 @@ use askama::Template;
 use time::OffsetDateTime;
 use time_tz::Tz;
 
-use super::domain::{Declaration, Nature};
+use super::domain::{Declaration, Nature, State};
 use super::store::VersionRow;
 use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
-use crate::web::layout::PageContext;
+use crate::web::layout::{PageContext, Tag};
 use crate::web::{format, urls};
+
+/// A declaration's state as its coloured label.
+pub fn state_tag(state: State) -> Tag {
+    Tag::new(state.label(), state.tag())
+}
 
 // Its handlers take `Choice` from here, with the pages.
 pub use crate::web::form::Choice;
@@ -21,8 +26,7 @@ pub struct DeclarationRowView {
     pub contact_name: String,
     pub class_or_year: String,
     pub nature: &'static str,
-    pub state: &'static str,
-    pub state_tag: &'static str,
+    pub state: Tag,
     pub updated: String,
     /// For the review queue: how long it has waited.
     pub waiting: String,
@@ -91,8 +95,7 @@ pub struct VersionView {
 pub struct DeclarationShowPage {
     pub page: PageContext,
     pub declarant: String,
-    pub state: &'static str,
-    pub state_tag: &'static str,
+    pub state: Tag,
     pub current: VersionView,
     /// Earlier versions, newest first.
     pub earlier: Vec<VersionView>,
@@ -116,8 +119,7 @@ pub struct DeclarationShowPage {
 
 pub struct StatusView {
     pub name: String,
-    pub status: &'static str,
-    pub tag: &'static str,
+    pub status: Tag,
 }
 
 #[derive(Template)]
@@ -187,8 +189,7 @@ impl DeclarationRowView {
             nature: Nature::parse(&v.nature)
                 .map(|n| n.label())
                 .unwrap_or_default(),
-            state: d.state.label(),
-            state_tag: d.state.tag(),
+            state: state_tag(d.state),
             updated: format::date(d.updated_at, zone),
             waiting: format::waited(d.updated_at, now),
         }

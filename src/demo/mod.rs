@@ -91,6 +91,9 @@ pub fn seed(settings: &Settings) -> anyhow::Result<()> {
             Some(hash.clone()),
         )?);
     }
+    let people: [Person; 7] = people
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("the demo school has seven people"))?;
     // A newcomer who has not yet accepted their invitation, and a leaver.
     add(
         conn,

@@ -17,15 +17,11 @@ pub(super) fn seed_policy(
     conn: &mut DbConnection,
     ctx: &Ctx,
     clock: &ManualClock,
-    people: &[Person],
+    people: &[Person; 7],
 ) -> Result<(), AppError> {
     use crate::policy::domain::NewVersion;
     use crate::policy::service as policy;
-    let [head, _deputy, priya, tom, _amira, _sam, _chair] = people else {
-        return Err(AppError::internal(anyhow::anyhow!(
-            "the demo school has seven people"
-        )));
-    };
+    let [head, _deputy, priya, tom, _amira, _sam, _chair] = people;
     let today = crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
     let new = NewVersion::parse(
         POLICY,
@@ -52,16 +48,12 @@ pub(super) fn seed_moderation(
     conn: &mut DbConnection,
     ctx: &Ctx,
     clock: &ManualClock,
-    people: &[Person],
+    people: &[Person; 7],
 ) -> Result<(), AppError> {
     use crate::accounts::domain::Platform;
     use crate::moderation::domain::NewAction;
     use crate::moderation::service as moderation;
-    let [_head, deputy, priya, tom, amira, _sam, _chair] = people else {
-        return Err(AppError::internal(anyhow::anyhow!(
-            "the demo school has seven people"
-        )));
-    };
+    let [_head, deputy, priya, tom, amira, _sam, _chair] = people;
     let accounts = crate::accounts::store::list_accounts(conn)?;
     let on = |platform: Platform| {
         accounts

@@ -28,18 +28,14 @@ pub(super) fn seed_concerns(
     conn: &mut DbConnection,
     ctx: &Ctx,
     clock: &ManualClock,
-    people: &[Person],
+    people: &[Person; 7],
 ) -> Result<(), AppError> {
     use crate::concerns::domain::{
         ActionKind, Classification, NewConcern, Outcome, RaiseInput, Upload,
     };
     use crate::concerns::service as concerns;
     use crate::concerns::steps::Step;
-    let [head, deputy, priya, tom, amira, sam, chair] = people else {
-        return Err(AppError::internal(anyhow::anyhow!(
-            "the demo school has seven people"
-        )));
-    };
+    let [head, deputy, priya, tom, amira, sam, chair] = people;
     let today = || crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
     let raise = |conn: &mut DbConnection,
                  by: &Person,
@@ -273,15 +269,11 @@ pub(super) fn seed_declarations(
     conn: &mut DbConnection,
     ctx: &Ctx,
     clock: &ManualClock,
-    people: &[Person],
+    people: &[Person; 7],
 ) -> Result<(), AppError> {
     use crate::declarations::domain::Details;
     use crate::declarations::service as declarations;
-    let [head, deputy, priya, tom, amira, sam, _chair] = people else {
-        return Err(AppError::internal(anyhow::anyhow!(
-            "the demo school has seven people"
-        )));
-    };
+    let [head, deputy, priya, tom, amira, sam, _chair] = people;
     let details = |name: &str, class: &str, nature: &str, platforms: &[&str], description: &str| {
         let platforms: Vec<String> = platforms.iter().map(|p| (*p).to_owned()).collect();
         Details::parse(
@@ -295,44 +287,57 @@ pub(super) fn seed_declarations(
             description,
         )
     };
+    // Declares as `by`, as their form on the web would.
+    let declare = |conn: &mut DbConnection,
+                   by: &Person,
+                   name: &str,
+                   class: &str,
+                   nature: &str,
+                   platforms: &[&str],
+                   description: &str| {
+        let details = details(name, class, nature, platforms, description);
+        as_(conn, ctx, by, |tx| declarations::declare(tx, details))
+    };
+    // The head reviews a declaration.
+    let review = |conn: &mut DbConnection, id, decision: &str, notes: &str, conditions: &str| {
+        as_(conn, ctx, head, |tx| {
+            declarations::review(tx, id, decision, notes, conditions)
+        })
+    };
     // Acknowledged, with an agreed condition.
-    let choir = as_(conn, ctx, tom, |tx| {
-        declarations::declare(
-            tx,
-            details(
-                "Jordan Whitfield",
-                "Year 4",
-                "club_or_faith",
-                &[],
-                "We sing in the same church choir.",
-            ),
-        )
-    })?;
-    as_(conn, ctx, head, |tx| {
-        declarations::review(
-            tx,
-            choir,
-            "acknowledge",
-            "Thank you for telling me.",
-            "No discussion of school matters outside school.",
-        )
-    })?;
+    let choir = declare(
+        conn,
+        tom,
+        "Jordan Whitfield",
+        "Year 4",
+        "club_or_faith",
+        &[],
+        "We sing in the same church choir.",
+    )?;
+    review(
+        conn,
+        choir,
+        "acknowledge",
+        "Thank you for telling me.",
+        "No discussion of school matters outside school.",
+    )?;
     // Returned for more detail, then updated: awaiting review again.
-    let neighbour = as_(conn, ctx, amira, |tx| {
-        declarations::declare(
-            tx,
-            details("Chris Patel", "Year 2", "neighbour", &[], "Next door."),
-        )
-    })?;
-    as_(conn, ctx, head, |tx| {
-        declarations::review(
-            tx,
-            neighbour,
-            "return",
-            "How well do you know the family?",
-            "",
-        )
-    })?;
+    let neighbour = declare(
+        conn,
+        amira,
+        "Chris Patel",
+        "Year 2",
+        "neighbour",
+        &[],
+        "Next door.",
+    )?;
+    review(
+        conn,
+        neighbour,
+        "return",
+        "How well do you know the family?",
+        "",
+    )?;
     clock.advance(time::Duration::days(1));
     as_(conn, ctx, amira, |tx| {
         declarations::update(
@@ -348,68 +353,52 @@ pub(super) fn seed_declarations(
         )
     })?;
     // Returned, still waiting for the declarant.
-    let returned = as_(conn, ctx, priya, |tx| {
-        declarations::declare(
-            tx,
-            details(
-                "Jo Rivers",
-                "Class 3B",
-                "relative",
-                &[],
-                "My sister-in-law.",
-            ),
-        )
-    })?;
-    as_(conn, ctx, head, |tx| {
-        declarations::review(tx, returned, "return", "Which pupil is in Class 3B?", "")
-    })?;
+    let returned = declare(
+        conn,
+        priya,
+        "Jo Rivers",
+        "Class 3B",
+        "relative",
+        &[],
+        "My sister-in-law.",
+    )?;
+    review(conn, returned, "return", "Which pupil is in Class 3B?", "")?;
     // Awaiting review.
-    as_(conn, ctx, deputy, |tx| {
-        declarations::declare(
-            tx,
-            details(
-                "Alex Morgan",
-                "Year 6",
-                "online",
-                &["Facebook"],
-                "Friends on Facebook from university.",
-            ),
-        )
-    })?;
+    declare(
+        conn,
+        deputy,
+        "Alex Morgan",
+        "Year 6",
+        "online",
+        &["Facebook"],
+        "Friends on Facebook from university.",
+    )?;
     // Ended.
-    let ended = as_(conn, ctx, sam, |tx| {
-        declarations::declare(
-            tx,
-            details(
-                "Robin Hughes",
-                "Year 6",
-                "social_circle",
-                &[],
-                "Same running club.",
-            ),
-        )
-    })?;
-    as_(conn, ctx, head, |tx| {
-        declarations::review(tx, ended, "acknowledge", "Noted.", "")
-    })?;
+    let ended = declare(
+        conn,
+        sam,
+        "Robin Hughes",
+        "Year 6",
+        "social_circle",
+        &[],
+        "Same running club.",
+    )?;
+    review(conn, ended, "acknowledge", "Noted.", "")?;
     let today = crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
     let on = today.to_string();
     as_(conn, ctx, sam, |tx| {
         declarations::end(tx, ended, &on, "The pupil moved to secondary school")
     })?;
     // The head's own, reviewed by the chair.
-    as_(conn, ctx, head, |tx| {
-        declarations::declare(
-            tx,
-            details(
-                "Sam Taylor",
-                "Reception",
-                "relative",
-                &[],
-                "My cousin's child started in Reception.",
-            ),
-        )
-    })?;
+    declare(
+        conn,
+        head,
+        "Sam Taylor",
+        "Reception",
+        "relative",
+        &[],
+        "My cousin's child started in Reception.",
+    )?;
     // This year's answers: Tom confirmed and Sam made a nil return; the
     // others are due, and the newcomer has never answered.
     as_(conn, ctx, tom, |tx| declarations::reconfirm(tx, false))?;

@@ -31,50 +31,60 @@ pub(super) fn seed_accounts(
     conn: &mut DbConnection,
     ctx: &Ctx,
     clock: &ManualClock,
-    people: &[Person],
+    people: &[Person; 7],
     leaver: &Person,
 ) -> anyhow::Result<()> {
-    let [head, deputy, priya, tom, amira, sam, _chair] = people else {
-        anyhow::bail!("the demo school has seven people");
-    };
+    let [head, deputy, priya, tom, amira, sam, _chair] = people;
     let today =
         |clock: &ManualClock| crate::web::format::local_date(clock.now(), ctx.settings.time_zone);
     let fail = |e: AppError| anyhow::anyhow!("{e:?}");
 
+    // Records an account as `by`: a new one, or one that `opener` opened
+    // `days` ago.
+    let open = |conn: &mut DbConnection,
+                by: &Person,
+                platform: &str,
+                handle: &str,
+                profile_url: &str,
+                purpose: &str,
+                existing: Option<(&Person, i64)>| {
+        let existing = existing.map(|(opener, days)| {
+            let on = today(clock) - time::Duration::days(days);
+            (on.to_string(), opener.id.to_string())
+        });
+        let opened = existing.as_ref().map(|(on, by)| (on.as_str(), by.as_str()));
+        let new = NewAccount::parse(platform, handle, profile_url, purpose, opened, today(clock));
+        act(conn, ctx, by, |tx| accounts::open(tx, new))
+    };
+
     // The accounts: one opened now, two that already existed.
-    let facebook = NewAccount::parse(
+    let facebook = open(
+        conn,
+        head,
         "facebook",
         "Oakfield Primary School",
         "https://www.facebook.com/oakfieldprimary.example",
         "News, events and celebrations for families",
         None,
-        today(clock),
-    );
-    let facebook = act(conn, ctx, head, |tx| accounts::open(tx, facebook))?;
-    let opened_on = (today(clock) - time::Duration::days(900)).to_string();
-    let head_id = head.id.to_string();
-    let x = NewAccount::parse(
+    )?;
+    let x = open(
+        conn,
+        deputy,
         "x",
         "@OakfieldPS",
         "https://x.com/OakfieldPS",
         "School announcements, such as closures for snow",
-        Some((&opened_on, &head_id)),
-        today(clock),
-    );
-    let x = act(conn, ctx, deputy, |tx| accounts::open(tx, x))?;
-    let priya_id = priya.id.to_string();
-    let instagram = NewAccount::parse(
+        Some((head, 900)),
+    )?;
+    let instagram = open(
+        conn,
+        deputy,
         "instagram",
         "@oakfield.primary",
         "https://www.instagram.com/oakfield.primary",
         "Photographs of pupils' work and learning",
-        Some((
-            &(today(clock) - time::Duration::days(400)).to_string(),
-            &priya_id,
-        )),
-        today(clock),
-    );
-    let instagram = act(conn, ctx, deputy, |tx| accounts::open(tx, instagram))?;
+        Some((priya, 400)),
+    )?;
     act(conn, ctx, head, |tx| {
         accounts::add_custodian(tx, facebook.id, Some(priya.id))
     })?;
@@ -166,18 +176,15 @@ pub(super) fn seed_accounts(
     act(conn, ctx, head, |tx| accounts::revoke(tx, sam_x.id, why))?;
 
     // And an account the school no longer uses.
-    let youtube = NewAccount::parse(
+    let youtube = open(
+        conn,
+        head,
         "youtube",
         "Oakfield Primary Choir",
         "https://www.youtube.com/@oakfieldchoir",
         "Choir performances",
-        Some((
-            &(today(clock) - time::Duration::days(1500)).to_string(),
-            &head_id,
-        )),
-        today(clock),
-    );
-    let youtube = act(conn, ctx, head, |tx| accounts::open(tx, youtube))?;
+        Some((head, 1500)),
+    )?;
     let why = Ok("Replaced by the school website's video page".to_owned());
     act(conn, ctx, head, |tx| accounts::close(tx, youtube.id, why))?;
     Ok(())

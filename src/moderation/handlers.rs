@@ -1,5 +1,6 @@
-//! The moderation log pages: an account's log with its form and filter, its
-//! CSV, and the section of the account's page with the latest entries.
+//! The moderation log pages: an account's log with its form and filter, and
+//! its CSV. The section of the account's page is built by the accounts
+//! register from `service::read_section` and `ModerationSection::new`.
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -7,13 +8,9 @@ use serde::Deserialize;
 use super::domain::{Filter, Kind, NewAction, Reason, NOTE_MAX};
 use super::service;
 use super::views::*;
-use crate::accounts::domain::Account;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::current::CurrentPerson;
 use crate::error::{AppError, FormErrors};
 use crate::ids::AccountId;
-use crate::people::actor::Actor;
-use crate::state::AppState;
 use crate::web::form::Choice;
 use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
@@ -204,33 +201,6 @@ pub async fn csv_get(
     file.into_response(&format!(
         "moderation-{}.csv",
         csv::file_name_part(&account.handle)
-    ))
-}
-
-/// The "Moderation" section of an account's page: the latest entries and
-/// the links, or `None` for someone who may not read the log. For the
-/// accounts register's page as it asks today; a page that reads through
-/// its own service can call `service::read_section` in the same trip and
-/// build the section with `ModerationSection::new`.
-pub async fn account_section(
-    state: &AppState,
-    me: &CurrentPerson,
-    account: &Account,
-) -> Result<Option<ModerationSection>, AppError> {
-    let actor = Actor::Person {
-        id: me.id,
-        name: me.name.clone(),
-        role: me.role,
-    };
-    let (ctx, found) = (state.ctx(), account.clone());
-    let latest = state
-        .db
-        .run(move |conn| service::read_section(conn, &ctx, &actor, &found))
-        .await?;
-    Ok(ModerationSection::new(
-        account,
-        latest,
-        state.settings.time_zone,
     ))
 }
 

@@ -136,6 +136,20 @@ pub fn required_text(
     text
 }
 
+/// A choice the form must make: what was `parsed` from it (`None` when
+/// nothing on the list was chosen), refused beside `field` with `missing`.
+pub fn required_choice<T>(
+    errors: &mut FormErrors,
+    field: &'static str,
+    parsed: Option<T>,
+    missing: &str,
+) -> Option<T> {
+    if parsed.is_none() {
+        errors.add(field, missing);
+    }
+    parsed
+}
+
 /// The most bytes `chars` characters can take in a URL-encoded form: four
 /// UTF-8 bytes each, percent-encoded as three characters per byte.
 pub const fn encoded_len(chars: usize) -> usize {

@@ -27,6 +27,19 @@ pub struct Flash {
     pub text: String,
 }
 
+/// A coloured label on a page ("Open", "Password change due"): its words
+/// and its `tag--…` colour class.
+pub struct Tag {
+    pub text: &'static str,
+    pub class: &'static str,
+}
+
+impl Tag {
+    pub fn new(text: &'static str, class: &'static str) -> Self {
+        Self { text, class }
+    }
+}
+
 pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,

@@ -50,6 +50,17 @@ impl Signed {
             .await
     }
 
+    /// Runs a read of the thing `id` names (a page's path id), as the
+    /// service's `work(conn, ctx, actor, id)` answers it.
+    pub async fn read_of<I: Send + 'static, T: Send + 'static>(
+        &self,
+        id: I,
+        work: impl FnOnce(&mut DbConnection, &Ctx, &Actor, I) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        self.read(move |conn, ctx, actor| work(conn, ctx, actor, id))
+            .await
+    }
+
     /// Runs a change as one transaction on the blocking pool.
     pub async fn write<T: Send + 'static>(
         &self,

@@ -9,10 +9,10 @@ use crate::accounts::domain::{self, NewAccount, Platform};
 use crate::accounts::service;
 use crate::accounts::views::*;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::current::CurrentPerson;
 use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, PersonId};
+use crate::moderation::views::ModerationSection;
 use crate::people::domain::Person;
 use crate::people::views::person_choices;
 use crate::web::form::Choice;
@@ -37,25 +37,12 @@ pub async fn list_get(me: Signed) -> Result<HttpResponse, AppError> {
     })
 }
 
-/// An account's page. `person` is the signed-in person as the moderation
-/// log's section (another register, not yet on the kit) asks for them.
-pub async fn show_get(
-    me: Signed,
-    person: CurrentPerson,
-    id: web::Path<AccountId>,
-) -> Result<HttpResponse, AppError> {
+/// An account's page, with the moderation log's section for those who may
+/// read the log.
+pub async fn show_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpResponse, AppError> {
     let id = *id;
-    let service::AccountPage {
-        account,
-        overview,
-        grants,
-        history,
-        manages,
-    } = me
-        .read(move |conn, ctx, actor| service::read_account_page(conn, ctx, actor, id))
-        .await?;
-    let moderation =
-        crate::moderation::handlers::account_section(&me.state, &person, &account).await?;
+    let page = me.read_of(id, service::read_account_page).await?;
+    let (account, overview) = (&page.account, &page.overview);
     let zone = me.zone();
     let people = &overview.people;
     let current: &[(PersonId, time::PrimitiveDateTime)] =
@@ -79,7 +66,7 @@ pub async fn show_get(
         .collect();
     seniors.sort_by(|a, b| a.name.cmp(&b.name));
     render(AccountShowPage {
-        account: row_view(&account, &overview, me.id, me.state.clock.now(), zone),
+        account: row_view(account, overview, me.id, me.state.clock.now(), zone),
         opened: format!(
             "{} by {}{}",
             format::calendar_date(account.opened_on),
@@ -102,16 +89,18 @@ pub async fn show_get(
                 account.close_reason.clone().unwrap_or_default()
             )
         }),
-        manages,
+        manages: page.manages,
         is_open: account.is_open(),
         custodians,
         custodian_choices: person_choices(seniors, ""),
         add_custodian_url: urls::account_page(id, "custodians"),
-        grants: grants
+        grants: page
+            .grants
             .iter()
             .map(|g| grant_view(g, people, &account.handle, zone))
             .collect(),
-        history: history
+        history: page
+            .history
             .iter()
             .map(|e| HistoryEntry {
                 when: format::date_time(from_row(e.occurred_at), zone),
@@ -124,24 +113,19 @@ pub async fn show_get(
         password_url: urls::account_page(id, "password-changed"),
         review_url: urls::account_page(id, "review"),
         history_csv_url: urls::account_page(id, "history.csv"),
-        moderation,
+        moderation: ModerationSection::new(account, page.moderation, zone),
         page: me.page,
     })
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AccountForm {
-    #[serde(default)]
     platform: String,
-    #[serde(default)]
     handle: String,
-    #[serde(default)]
     profile_url: String,
-    #[serde(default)]
     purpose: String,
-    #[serde(default)]
     opened_on: String,
-    #[serde(default)]
     opened_by: String,
 }
 
@@ -239,15 +223,11 @@ async fn close_page(
     reason: String,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (account, live) = me
-        .read(move |conn, ctx, actor| service::read_close_page(conn, ctx, actor, id))
-        .await?;
+    let (account, live) = me.read_of(id, service::read_close_page).await?;
     render_with(
         form_status(&errors),
         AccountClosePage {
-            account: account.handle,
-            action: urls::account_page(id, "close"),
-            back: urls::account(id),
+            account: ActionOnAccount::new(&account, "close"),
             live_grants: live,
             reason,
             errors,

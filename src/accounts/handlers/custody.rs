@@ -15,9 +15,9 @@ use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
 use crate::web::{form_status, render_with, see_other, urls};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CustodianForm {
-    #[serde(default)]
     person_id: String,
 }
 
@@ -65,10 +65,9 @@ pub async fn custodian_remove_post(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PasswordChangeForm {
-    #[serde(default)]
     changed_on: String,
-    #[serde(default)]
     note: String,
 }
 
@@ -78,15 +77,11 @@ async fn password_page(
     form: PasswordChangeForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let account = me
-        .read(move |conn, ctx, actor| service::read_account(conn, ctx, actor, id))
-        .await?;
+    let account = me.read_of(id, service::read_account).await?;
     render_with(
         form_status(&errors),
         PasswordChangedPage {
-            account: account.handle,
-            action: urls::account_page(id, "password-changed"),
-            back: urls::account(id),
+            account: ActionOnAccount::new(&account, "password-changed"),
             changed_on: form.changed_on,
             note: form.note,
             errors,

@@ -40,7 +40,7 @@ pub async fn export_get(me: Signed) -> Result<HttpResponse, AppError> {
             account.handle.clone(),
             account.profile_url.clone(),
             account.purpose.clone(),
-            row.status.to_owned(),
+            row.status.text.to_owned(),
             account.opened_on.to_string(),
             name_of(&overview.people, account.opened_by),
             row.custodians,
@@ -64,9 +64,7 @@ pub async fn history_csv_get(
     id: web::Path<AccountId>,
 ) -> Result<HttpResponse, AppError> {
     let id = *id;
-    let (account, events, people) = me
-        .read(move |conn, ctx, actor| service::read_history(conn, ctx, actor, id))
-        .await?;
+    let (account, events, people) = me.read_of(id, service::read_history).await?;
     let mut file = csv::Csv::new(&["occurred_at_utc", "who", "action", "what"])?;
     for event in events.iter().rev() {
         file.row([

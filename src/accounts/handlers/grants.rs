@@ -19,14 +19,11 @@ use crate::web::signed::Signed;
 use crate::web::{form_status, format, render_with, urls};
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct GrantForm {
-    #[serde(default)]
     grantee: String,
-    #[serde(default)]
     aim: String,
-    #[serde(default)]
     purpose: String,
-    #[serde(default)]
     ends_on: String,
 }
 
@@ -36,15 +33,11 @@ async fn grant_form(
     form: GrantForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (account, grantees) = me
-        .read(move |conn, ctx, actor| service::read_grant_form(conn, ctx, actor, id))
-        .await?;
+    let (account, grantees) = me.read_of(id, service::read_grant_form).await?;
     render_with(
         form_status(&errors),
         GrantNewPage {
-            account: account.handle,
-            action: urls::account_page(id, "grants/new"),
-            back: urls::account(id),
+            account: ActionOnAccount::new(&account, "grants/new"),
             grantees: person_choices(&grantees, &form.grantee),
             aims: Choice::options(Aim::ALL, &form.aim),
             purpose: form.purpose,
@@ -94,9 +87,7 @@ async fn grant_page(
         people,
         sent,
         manages,
-    } = me
-        .read(move |conn, ctx, actor| service::read_grant_page(conn, ctx, actor, id))
-        .await?;
+    } = me.read_of(id, service::read_grant_page).await?;
     let zone = me.zone();
     let email_sent = match &sent {
         Some(row) => match row.sent_at {

@@ -26,16 +26,12 @@ async fn review_page(
     notes: String,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (account, live, people) = me
-        .read(move |conn, ctx, actor| service::read_review_page(conn, ctx, actor, id))
-        .await?;
+    let (account, live, people) = me.read_of(id, service::read_review_page).await?;
     let zone = me.zone();
     render_with(
         form_status(&errors),
         AccessReviewPage {
-            account: account.handle,
-            action: urls::account_page(id, "review"),
-            back: urls::account(id),
+            account: ActionOnAccount::new(&account, "review"),
             items: live
                 .iter()
                 .map(|g| ReviewItem {

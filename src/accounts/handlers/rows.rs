@@ -8,12 +8,13 @@ use crate::accounts::service::{Overview, People};
 use crate::accounts::views::*;
 use crate::audit::store::EventRow;
 use crate::ids::PersonId;
+use crate::web::layout::Tag;
 use crate::web::{format, urls};
 
 /// The one-field form of closing an account and revoking a grant.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ReasonForm {
-    #[serde(default)]
     pub(super) reason: String,
 }
 
@@ -41,10 +42,6 @@ pub(super) fn valid_custodian(people: &People, id: PersonId) -> bool {
         .is_some_and(|p| p.active && p.role.may_be_custodian())
 }
 
-fn flag(text: &'static str, tag: &'static str) -> Flag {
-    Flag { text, tag }
-}
-
 /// An account as a row of the register, for the person `me`.
 pub(super) fn row_view(
     account: &Account,
@@ -62,15 +59,15 @@ pub(super) fn row_view(
     let mut flags = Vec::new();
     if account.is_open() {
         if account.password_change_due {
-            flags.push(flag("Password change due", "tag--red"));
+            flags.push(Tag::new("Password change due", "tag--red"));
         }
         if !custodians.iter().any(|(id, _)| valid(id)) {
-            flags.push(flag("No active custodian", "tag--red"));
+            flags.push(Tag::new("No active custodian", "tag--red"));
         } else if custodians.iter().any(|(id, _)| !valid(id)) {
-            flags.push(flag("A custodian has left SLT", "tag--amber"));
+            flags.push(Tag::new("A custodian has left SLT", "tag--amber"));
         }
         if account.review_overdue(now) {
-            flags.push(flag("Access review overdue", "tag--amber"));
+            flags.push(Tag::new("Access review overdue", "tag--amber"));
         }
     }
     let my_grant: Option<&Grant> = overview
@@ -83,11 +80,10 @@ pub(super) fn row_view(
         handle: account.handle.clone(),
         profile_url: account.profile_url.clone(),
         purpose: account.purpose.clone(),
-        status: if account.is_open() { "Open" } else { "Closed" },
-        status_tag: if account.is_open() {
-            "tag--green"
+        status: if account.is_open() {
+            Tag::new("Open", "tag--green")
         } else {
-            "tag--grey"
+            Tag::new("Closed", "tag--grey")
         },
         flags,
         custodians: custodians
@@ -124,11 +120,11 @@ pub(super) fn grant_view(
     account: &str,
     zone: &time_tz::Tz,
 ) -> GrantRowView {
-    let (status, status_tag) = match (grant.is_live(), grant.confirmed_at, grant.end_kind) {
-        (true, Some(_), _) => ("Live".to_owned(), "tag--green"),
-        (true, None, _) => ("Live, not yet confirmed".to_owned(), "tag--amber"),
-        (false, _, Some(kind)) => (kind.label().to_owned(), "tag--grey"),
-        (false, _, None) => ("Ended".to_owned(), "tag--grey"),
+    let status = match (grant.is_live(), grant.confirmed_at, grant.end_kind) {
+        (true, Some(_), _) => Tag::new("Live", "tag--green"),
+        (true, None, _) => Tag::new("Live, not yet confirmed", "tag--amber"),
+        (false, _, Some(kind)) => Tag::new(kind.label(), "tag--grey"),
+        (false, _, None) => Tag::new("Ended", "tag--grey"),
     };
     GrantRowView {
         href: urls::grant(grant.id),
@@ -139,7 +135,6 @@ pub(super) fn grant_view(
         purpose: grant.purpose.clone(),
         ends_on: ends_on(grant),
         status,
-        status_tag,
         confirmed: grant
             .confirmed_at
             .map(|t| format::date_time(t, zone))

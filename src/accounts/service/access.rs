@@ -37,6 +37,22 @@ pub(super) fn managed(
     store::get_account(conn, id)
 }
 
+/// The account, if it is still open; otherwise `closed` is the conflict.
+pub(super) fn open_account(
+    conn: &mut DbConnection,
+    id: AccountId,
+    closed: &str,
+) -> Result<Account, AppError> {
+    let found = store::get_account(conn, id)?;
+    if !found.is_open() {
+        return Err(AppError::Conflict(closed.into()));
+    }
+    Ok(found)
+}
+
+/// Why a change that needs an open account is refused.
+pub(super) const CLOSED: &str = "This account is closed.";
+
 /// Whether a person may hold an account's login: SLT or the head.
 pub(super) fn is_senior(person: &Person) -> bool {
     person.role.may_be_custodian()

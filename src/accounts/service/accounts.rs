@@ -4,9 +4,11 @@
 
 use time::Date;
 
-use super::access::{is_senior, manager, people_by_id, seniors, valid_custodians};
+use super::access::{
+    is_senior, manager, open_account, people_by_id, seniors, valid_custodians, CLOSED,
+};
 use super::grants::end_in_tx;
-use super::notice::{event, heads, recipients};
+use super::notice::{event, heads, recipients, tell};
 use crate::accounts::domain::{Account, EndKind, Grant, NewAccount};
 use crate::accounts::emails;
 use crate::accounts::store::{self, AccountRow};
@@ -16,7 +18,7 @@ use crate::error::{AppError, FormErrors};
 use crate::ids::AccountId;
 use crate::people::domain::Role;
 use crate::tx::Tx;
-use crate::web::{format, urls};
+use crate::web::format;
 
 /// Opens an account (or records one that already existed). The opener must
 /// be an SLT member or the head: a non-SLT person is never recorded.
@@ -92,14 +94,10 @@ pub fn open(tx: &mut Tx, new: Result<NewAccount, FormErrors>) -> Result<Account,
         "opened_on": opened_on.to_string(),
     }));
     tx.record(opened)?;
-    let email = emails::account_opened(
-        recipients(None, [seniors(&people)]),
-        &account,
-        tx.actor.name(),
-        &opener_name,
-        tx.ctx.settings.link(&urls::account(id)),
-    );
-    tx.send(email)?;
+    let to = recipients(None, [seniors(&people)]);
+    tell(tx, to, id, |to, by, link| {
+        emails::account_opened(to, &account, by, &opener_name, link)
+    })?;
     Ok(account)
 }
 
@@ -111,10 +109,7 @@ pub fn close(
 ) -> Result<(), AppError> {
     let me = manager(tx.actor)?;
     let reason = reason.or_else(|errors| tx.refuse(errors))?;
-    let found = store::get_account(tx.conn, account)?;
-    if !found.is_open() {
-        return Err(AppError::Conflict("This account is already closed.".into()));
-    }
+    let found = open_account(tx.conn, account, "This account is already closed.")?;
     store::close_account(tx.conn, account, me, tx.now_row(), &reason)?;
     let people = people_by_id(tx.conn)?;
     for grant in store::list_grants_for_account(tx.conn, account)?
@@ -126,14 +121,10 @@ pub fn close(
     let summary = format!("{} closed the account {}", tx.actor.name(), found.handle);
     let closed = event(tx, Action::AccountClosed, account, summary);
     tx.record(closed)?;
-    let email = emails::account_closed(
-        recipients(None, [seniors(&people)]),
-        &found,
-        tx.actor.name(),
-        &reason,
-        tx.ctx.settings.link(&urls::account(account)),
-    );
-    tx.send(email)
+    let to = recipients(None, [seniors(&people)]);
+    tell(tx, to, account, |to, by, link| {
+        emails::account_closed(to, &found, by, &reason, link)
+    })
 }
 
 /// A custodian (or the head) records that the password was changed;
@@ -145,10 +136,7 @@ pub fn record_password_change(
 ) -> Result<(), AppError> {
     let me = manager(tx.actor)?;
     let (changed_on, note) = change.or_else(|errors| tx.refuse(errors))?;
-    let found = store::get_account(tx.conn, account)?;
-    if !found.is_open() {
-        return Err(AppError::Conflict("This account is closed.".into()));
-    }
+    let found = open_account(tx.conn, account, CLOSED)?;
     let people = people_by_id(tx.conn)?;
     let custodians = valid_custodians(tx.conn, account, &people)?;
     if tx.actor.role() != Some(Role::Headteacher) && !custodians.iter().any(|c| c.id == me) {
@@ -165,12 +153,8 @@ pub fn record_password_change(
     let recorded = event(tx, Action::PasswordChangeRecorded, account, summary)
         .with_data(serde_json::json!({ "changed_on": changed_on.to_string() }));
     tx.record(recorded)?;
-    let email = emails::password_changed(
-        recipients(None, [custodians, heads(&people)]),
-        &found,
-        tx.actor.name(),
-        changed_on,
-        tx.ctx.settings.link(&urls::account(account)),
-    );
-    tx.send(email)
+    let to = recipients(None, [custodians, heads(&people)]);
+    tell(tx, to, account, |to, by, link| {
+        emails::password_changed(to, &found, by, changed_on, link)
+    })
 }

@@ -1,7 +1,7 @@
 //! Who holds an official account's login: custodians added, removed, and
 //! custody ended when a person leaves SLT.
 
-use super::access::{is_senior, manager, people_by_id, valid_custodians};
+use super::access::{is_senior, manager, open_account, people_by_id, valid_custodians, CLOSED};
 use super::notice::event;
 use crate::accounts::store;
 use crate::audit::Action;
@@ -21,10 +21,7 @@ pub fn add_custodian(
     let Some(person) = person else {
         return tx.refuse_field("person_id", "Choose an SLT member to add as a custodian.");
     };
-    let found = store::get_account(tx.conn, account)?;
-    if !found.is_open() {
-        return Err(AppError::Conflict("This account is closed.".into()));
-    }
+    let found = open_account(tx.conn, account, CLOSED)?;
     let who = people_store::get_person(tx.conn, person)?;
     if !(who.active && is_senior(&who)) {
         return Err(AppError::Conflict(

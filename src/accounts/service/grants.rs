@@ -2,7 +2,7 @@
 //! when the grantee may no longer hold them.
 
 use super::access::{manager, people_by_id, valid_custodians, People};
-use super::notice::{event, heads, recipients};
+use super::notice::{event, heads, link, recipients};
 use crate::accounts::domain::{EndKind, Grant, NewGrant};
 use crate::accounts::emails;
 use crate::accounts::store::{self, GrantRow};
@@ -142,7 +142,7 @@ pub(super) fn end_in_tx(
         kind,
         reason,
         by_name.as_deref(),
-        tx.ctx.settings.link(&urls::account(account.id)),
+        link(tx, account.id),
     );
     tx.send(email)?;
     Ok(true)

@@ -3,10 +3,12 @@
 
 use super::access::People;
 use crate::audit::{Action, NewEvent, Subject};
+use crate::error::AppError;
 use crate::ids::AccountId;
-use crate::mail::Recipient;
+use crate::mail::{Email, Recipient};
 use crate::people::domain::{Person, Role};
 use crate::tx::Tx;
+use crate::web::urls;
 
 /// The audit event of a change to `account`, by the acting person.
 pub(super) fn event(tx: &Tx, action: Action, account: AccountId, summary: String) -> NewEvent {
@@ -16,6 +18,23 @@ pub(super) fn event(tx: &Tx, action: Action, account: AccountId, summary: String
         Subject::of("account", account),
         summary,
     )
+}
+
+/// The link an email gives to the account's page.
+pub(super) fn link(tx: &Tx, account: AccountId) -> String {
+    tx.ctx.settings.link(&urls::account(account))
+}
+
+/// Emails `to` about `account`: `write` makes the email from who acted
+/// and the link to the account's page.
+pub(super) fn tell(
+    tx: &mut Tx,
+    to: Vec<Recipient>,
+    account: AccountId,
+    write: impl FnOnce(Vec<Recipient>, &str, String) -> Email,
+) -> Result<(), AppError> {
+    let email = write(to, tx.actor.name(), link(tx, account));
+    tx.send(email)
 }
 
 pub(super) fn recipient(person: &Person) -> Recipient {

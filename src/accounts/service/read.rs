@@ -13,6 +13,8 @@ use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::{AccountId, GrantId, PersonId};
 use crate::mail::store::{self as mail_store, OutboxRow};
+use crate::moderation::domain::{Access as ModerationAccess, Entry as ModerationEntry};
+use crate::moderation::service as moderation;
 use crate::people::actor::Actor;
 use crate::people::domain::Person;
 use crate::state::Ctx;
@@ -79,7 +81,8 @@ fn account_history(
 }
 
 /// An account's page: the account, the register's overview, the grants
-/// the actor may see, and its history (newest first) for managers.
+/// the actor may see, its history (newest first) for managers, and the
+/// moderation log's latest entries for those who may read it.
 pub struct AccountPage {
     pub account: Account,
     pub overview: Overview,
@@ -87,6 +90,7 @@ pub struct AccountPage {
     pub history: Vec<EventRow>,
     /// The actor manages the accounts: they see every grant and may act.
     pub manages: bool,
+    pub moderation: Option<(ModerationAccess, Vec<ModerationEntry>)>,
 }
 
 /// An account's page, for anyone signed in: managers see every grant and
@@ -114,12 +118,14 @@ pub fn read_account_page(
     } else {
         Vec::new()
     };
+    let moderation = moderation::read_section(conn, ctx, actor, &account)?;
     Ok(AccountPage {
         account,
         overview,
         grants,
         history,
         manages,
+        moderation,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::access::{manager, people_by_id};
+use super::access::{manager, open_account, people_by_id, CLOSED};
 use super::grants::end_in_tx;
 use super::notice::event;
 use crate::accounts::domain::{EndKind, Grant};
@@ -23,10 +23,7 @@ pub fn review(
 ) -> Result<(usize, usize), AppError> {
     let me = manager(tx.actor)?;
     let notes = notes.or_else(|errors| tx.refuse(errors))?;
-    let found = store::get_account(tx.conn, account)?;
-    if !found.is_open() {
-        return Err(AppError::Conflict("This account is closed.".into()));
-    }
+    let found = open_account(tx.conn, account, CLOSED)?;
     let live: Vec<Grant> = store::list_grants_for_account(tx.conn, account)?
         .into_iter()
         .filter(Grant::is_live)

@@ -11,14 +11,14 @@ use crate::declarations::views::*;
 use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::people::domain::Role;
+use crate::web::layout::Tag;
 use crate::web::render;
 use crate::web::signed::Signed;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ReviewQuery {
-    #[serde(default)]
     class: String,
-    #[serde(default)]
     person: String,
 }
 
@@ -75,14 +75,9 @@ pub async fn review_list_get(
             .map(|(p, a)| StatusView {
                 name: p.name.clone(),
                 status: match a {
-                    Answer::Confirmed => "Confirmed",
-                    Answer::Due => "Due",
-                    Answer::NeverAnswered => "Never answered",
-                },
-                tag: match a {
-                    Answer::Confirmed => "tag--green",
-                    Answer::Due => "tag--amber",
-                    Answer::NeverAnswered => "tag--red",
+                    Answer::Confirmed => Tag::new("Confirmed", "tag--green"),
+                    Answer::Due => Tag::new("Due", "tag--amber"),
+                    Answer::NeverAnswered => Tag::new("Never answered", "tag--red"),
                 },
             })
             .collect(),

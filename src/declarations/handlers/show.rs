@@ -49,8 +49,7 @@ async fn show(
         form_status(&errors),
         DeclarationShowPage {
             declarant: declarant.name,
-            state: declaration.state.label(),
-            state_tag: declaration.state.tag(),
+            state: state_tag(declaration.state),
             current,
             earlier: views,
             review_notes: declaration.review_notes.clone().filter(|n| !n.is_empty()),
@@ -78,11 +77,10 @@ async fn show(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct EndForm {
-    #[serde(default)]
     ended_on: String,
-    #[serde(default)]
     end_reason: String,
 }
 
@@ -110,13 +108,11 @@ pub async fn end_post(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ReviewForm {
-    #[serde(default)]
     decision: String,
-    #[serde(default)]
     notes: String,
-    #[serde(default)]
     conditions: String,
 }
 

@@ -38,20 +38,31 @@ pub(super) fn visible(
     }
 }
 
+/// The declaration, if the actor may see it and `may` do what they ask
+/// with it; refused with `why` otherwise.
+fn visible_if(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: DeclarationId,
+    may: impl FnOnce(&Declaration) -> bool,
+    why: &'static str,
+) -> Result<Declaration, AppError> {
+    let found = visible(conn, actor, id)?;
+    if may(&found) {
+        Ok(found)
+    } else {
+        Err(AppError::Forbidden(why))
+    }
+}
+
 /// The declaration, if the actor declared it.
 pub(super) fn as_declarant(
     conn: &mut DbConnection,
     actor: &Actor,
     id: DeclarationId,
 ) -> Result<Declaration, AppError> {
-    let found = visible(conn, actor, id)?;
-    if actor.is(found.declarant) {
-        Ok(found)
-    } else {
-        Err(AppError::Forbidden(
-            "Only the person who declared it can change a declaration.",
-        ))
-    }
+    let why = "Only the person who declared it can change a declaration.";
+    visible_if(conn, actor, id, |found| actor.is(found.declarant), why)
 }
 
 /// The declaration, if the actor reviews it. SECURITY: nobody reviews
@@ -61,14 +72,11 @@ pub(super) fn as_reviewer(
     actor: &Actor,
     id: DeclarationId,
 ) -> Result<Declaration, AppError> {
-    let found = visible(conn, actor, id)?;
-    if actor.role() == Some(found.reviewer_role) && !actor.is(found.declarant) {
-        Ok(found)
-    } else {
-        Err(AppError::Forbidden(
-            "Only the declaration's reviewer can review it.",
-        ))
-    }
+    let reviews = |found: &Declaration| {
+        actor.role() == Some(found.reviewer_role) && !actor.is(found.declarant)
+    };
+    let why = "Only the declaration's reviewer can review it.";
+    visible_if(conn, actor, id, reviews, why)
 }
 
 /// Refuses the chair, who makes no declarations of their own here.
