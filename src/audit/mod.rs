@@ -14,6 +14,8 @@ use crate::web::routes::routes;
 
 pub use chain::append;
 pub use domain::{Action, Actor, NewEvent, Subject, HEAD_CONCERN, HIDDEN_FROM_HEAD, LADO_CONCERN};
+/// An event as the log stores it, for the pages that show history.
+pub use store::EventRow;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::web::urls;

@@ -39,7 +39,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use super::session_store::PERSON_KEY;
+use super::current::PERSON_KEY;
 use crate::error::AppError;
 use crate::state::AppState;
 

@@ -6,13 +6,14 @@ use std::pin::Pin;
 use actix_session::{Session, SessionExt};
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 
-use super::session_store::PERSON_KEY;
 use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::people::domain::Role;
 use crate::people::store as people_store;
 use crate::state::AppState;
 
+/// The session key under which the signed-in person's id is kept.
+pub const PERSON_KEY: &str = "person_id";
 /// Session key: when the person signed in (unix seconds), for the
 /// absolute timeout.
 pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";

@@ -7,10 +7,10 @@ use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use super::csrf::{self, CsrfForm, NoFields};
+use super::current::PERSON_KEY;
 use super::current::{CurrentPerson, SIGNED_IN_AT_KEY};
 use super::password::NewPassword;
 use super::service::{self, SignIn};
-use super::session_store::PERSON_KEY;
 use super::tokens::Purpose;
 use super::views::*;
 use crate::error::{AppError, FormErrors};
@@ -21,15 +21,15 @@ use crate::web::layout::PageContext;
 use crate::web::outcome::saved;
 use crate::web::{format, render, render_with, see_other, urls};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct NextQuery {
-    #[serde(default)]
     next: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TokenQuery {
-    #[serde(default)]
     token: String,
 }
 
@@ -83,13 +83,11 @@ pub async fn login_get(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct LoginForm {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     next: String,
 }
 
@@ -215,17 +213,13 @@ pub async fn logout_post(
     Ok(see_other(urls::LOGIN))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ChoosePasswordForm {
-    #[serde(default)]
     token: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     confirm: String,
 }
 
@@ -422,9 +416,9 @@ pub async fn reset_request_get(page: PageContext) -> Result<HttpResponse, AppErr
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ResetRequestForm {
-    #[serde(default)]
     email: String,
 }
 
@@ -472,13 +466,11 @@ pub async fn password_get(_me: CurrentPerson, page: PageContext) -> Result<HttpR
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PasswordChangeForm {
-    #[serde(default)]
     current: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     confirm: String,
 }
 

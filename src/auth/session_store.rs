@@ -11,14 +11,12 @@ use diesel::prelude::*;
 use rand::distr::{Alphanumeric, SampleString};
 use sha2::{Digest, Sha256};
 
+use super::current::PERSON_KEY;
 use crate::clock::{to_row, Clock};
 use crate::db::schema::web_sessions;
 use crate::db::{Db, DbConnection};
 use crate::error::AppError;
 use crate::ids::PersonId;
-
-/// The session key under which the signed-in person's id is kept.
-pub const PERSON_KEY: &str = "person_id";
 
 #[derive(Clone)]
 pub struct DbSessionStore {

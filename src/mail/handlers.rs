@@ -27,9 +27,9 @@ fn view(row: &OutboxRow, zone: &time_tz::Tz) -> MessageView {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PageQuery {
-    #[serde(default)]
     page: i64,
 }
 

@@ -46,9 +46,9 @@ pub async fn me_get(me: Signed) -> Result<HttpResponse, AppError> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct DigestForm {
-    #[serde(default)]
     digest: String,
 }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::accounts::domain::{Account, Grant};
 use crate::accounts::service::{Overview, People};
 use crate::accounts::views::*;
-use crate::audit::store::EventRow;
+use crate::audit::EventRow;
 use crate::ids::PersonId;
 use crate::web::layout::Tag;
 use crate::web::{format, urls};

@@ -130,9 +130,9 @@ pub async fn handover_cancel_post(
     Ok(see_other(urls::CHAIR_HANDOVER))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AcceptQuery {
-    #[serde(default)]
     token: String,
 }
 

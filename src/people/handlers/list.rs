@@ -99,9 +99,9 @@ pub async fn show_get(me: Signed, id: web::Path<PersonId>) -> Result<HttpRespons
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RoleForm {
-    #[serde(default)]
     role: String,
 }
 
