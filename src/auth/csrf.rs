@@ -254,7 +254,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                         .into(),
                 ));
             }
-            serde_urlencoded::from_bytes::<T>(&body)
+            // serde_html_form: a field that repeats (ticked boxes) reads as a list.
+            serde_html_form::from_bytes::<T>(&body)
                 .map(CsrfForm)
                 .map_err(|_| AppError::BadRequest("The form could not be read.".into()))
         })

@@ -1,6 +1,7 @@
 //! Declaring a contact, and updating a declaration: one form for both.
 
 use actix_web::{web, HttpResponse};
+use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::declarations::domain::{reviewer_role_for, Details, Link, Nature, PLATFORMS};
@@ -13,57 +14,45 @@ use crate::web::outcome::{saved, Refusal};
 use crate::web::signed::Signed;
 use crate::web::{form_status, render_with, urls};
 
-/// The form as typed; `platforms` repeats, once per box ticked.
-#[derive(Clone, Default)]
-struct Input {
-    pairs: Vec<(String, String)>,
+/// The form as typed; `platforms` repeats, once per box ticked
+/// (`serde_html_form`, under `CsrfForm`, reads it as a list).
+#[derive(Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DeclarationForm {
+    contact_name: String,
+    link: String,
+    class_or_year: String,
+    nature: String,
+    in_person: String,
+    platforms: Vec<String>,
+    since: String,
+    description: String,
 }
 
-impl Input {
-    fn get(&self, key: &str) -> &str {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    fn platforms(&self) -> Vec<String> {
-        self.pairs
-            .iter()
-            .filter(|(k, _)| k == "platforms")
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
+impl DeclarationForm {
     fn from_details(details: &Details) -> Self {
-        let mut pairs = vec![
-            ("contact_name", details.contact_name.clone()),
-            ("link", details.link.as_str().to_owned()),
-            ("class_or_year", details.class_or_year.clone()),
-            ("nature", details.nature.as_str().to_owned()),
-            (
-                "in_person",
-                if details.in_person { "yes" } else { "" }.to_owned(),
-            ),
-            ("since", details.since.clone()),
-            ("description", details.description.clone()),
-        ];
-        pairs.extend(details.platforms.iter().map(|p| ("platforms", p.clone())));
         Self {
-            pairs: pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            contact_name: details.contact_name.clone(),
+            link: details.link.as_str().to_owned(),
+            class_or_year: details.class_or_year.clone(),
+            nature: details.nature.as_str().to_owned(),
+            in_person: if details.in_person { "yes" } else { "" }.to_owned(),
+            platforms: details.platforms.clone(),
+            since: details.since.clone(),
+            description: details.description.clone(),
         }
     }
 
     fn parse(&self) -> Result<Details, FormErrors> {
         Details::parse(
-            self.get("contact_name"),
-            self.get("link"),
-            self.get("class_or_year"),
-            self.get("nature"),
-            self.get("in_person") == "yes",
-            &self.platforms(),
-            self.get("since"),
-            self.get("description"),
+            &self.contact_name,
+            &self.link,
+            &self.class_or_year,
+            &self.nature,
+            self.in_person == "yes",
+            &self.platforms,
+            &self.since,
+            &self.description,
         )
     }
 }
@@ -96,27 +85,26 @@ impl Target {
 fn form_page(
     me: Signed,
     target: Target,
-    input: &Input,
+    input: &DeclarationForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let platforms = input.platforms();
     render_with(
         form_status(&errors),
         DeclarationFormPage {
             heading: target.heading,
             action: target.action,
             back: target.back,
-            links: Choice::options(Link::ALL, input.get("link")),
-            natures: Choice::options(Nature::ALL, input.get("nature")),
+            links: Choice::options(Link::ALL, &input.link),
+            natures: Choice::options(Nature::ALL, &input.nature),
             platforms: PLATFORMS
                 .iter()
-                .map(|p| Choice::of(*p, *p, platforms.iter().any(|c| c == p)))
+                .map(|p| Choice::of(*p, *p, input.platforms.iter().any(|c| c == p)))
                 .collect(),
-            in_person: input.get("in_person") == "yes",
-            contact_name: input.get("contact_name").to_owned(),
-            class_or_year: input.get("class_or_year").to_owned(),
-            since: input.get("since").to_owned(),
-            description: input.get("description").to_owned(),
+            in_person: input.in_person == "yes",
+            contact_name: input.contact_name.clone(),
+            class_or_year: input.class_or_year.clone(),
+            since: input.since.clone(),
+            description: input.description.clone(),
             reviewer: match reviewer_role_for(me.role) {
                 Role::Chair => "the chair of governors",
                 _ => "the headteacher",
@@ -135,16 +123,15 @@ pub async fn new_get(me: Signed) -> Result<HttpResponse, AppError> {
     form_page(
         me,
         Target::new_declaration(),
-        &Input::default(),
+        &DeclarationForm::default(),
         FormErrors::new(),
     )
 }
 
 pub async fn new_post(
     me: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(input): CsrfForm<DeclarationForm>,
 ) -> Result<HttpResponse, AppError> {
-    let input = Input { pairs };
     let details = input.parse();
     let declared = me.write(move |tx| service::declare(tx, details)).await;
     match declared.refusal()? {
@@ -161,17 +148,16 @@ pub async fn edit_get(me: Signed, id: web::Path<DeclarationId>) -> Result<HttpRe
     let (_, current) = me
         .read(move |conn, _, actor| service::read_current(conn, actor, id))
         .await?;
-    let input = Input::from_details(&current.details()?);
+    let input = DeclarationForm::from_details(&current.details()?);
     form_page(me, Target::update(id), &input, FormErrors::new())
 }
 
 pub async fn edit_post(
     me: Signed,
     id: web::Path<DeclarationId>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(input): CsrfForm<DeclarationForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = *id;
-    let input = Input { pairs };
     let details = input.parse();
     let updated = me.write(move |tx| service::update(tx, id, details)).await;
     match updated.refusal()? {
