@@ -189,16 +189,15 @@ impl NewAccount {
         let existing = match existing {
             None => None,
             Some((opened_on, opened_by)) => {
-                let date = parse_date(opened_on);
-                match date {
-                    None => {
-                        errors.add("opened_on", "Enter the date it was opened, like 2024-09-02")
-                    }
-                    Some(d) if d > today => {
-                        errors.add("opened_on", "The opening date cannot be in the future")
-                    }
-                    Some(_) => {}
-                }
+                let missing = "Enter the date it was opened, like 2024-09-02";
+                let future = "The opening date cannot be in the future";
+                let date = form::past_date(
+                    &mut errors,
+                    "opened_on",
+                    opened_on,
+                    today,
+                    [missing, future, missing],
+                );
                 let opener = form::required_choice(
                     &mut errors,
                     "opened_by",
@@ -319,20 +318,15 @@ pub fn parse_password_change(
     today: Date,
 ) -> Result<(Date, String), FormErrors> {
     let mut errors = FormErrors::new();
-    let date = match parse_date(raw_date) {
-        None => {
-            errors.add(
-                "changed_on",
-                "Enter the date the password was changed, like 2026-11-24",
-            );
-            None
-        }
-        Some(d) if d > today => {
-            errors.add("changed_on", "The date cannot be in the future");
-            None
-        }
-        Some(d) => Some(d),
-    };
+    let missing = "Enter the date the password was changed, like 2026-11-24";
+    let future = "The date cannot be in the future";
+    let date = form::past_date(
+        &mut errors,
+        "changed_on",
+        raw_date,
+        today,
+        [missing, future, missing],
+    );
     let note = form::text(
         &mut errors,
         "note",

@@ -1,7 +1,6 @@
 //! Concerns: what they may be about, who reviews them, how they are
 //! classified and closed, and which evidence files are accepted. No I/O.
 
-use crate::clock::parse_date;
 use time::{Date, Duration, OffsetDateTime, Weekday};
 use time_tz::{OffsetDateTimeExt, Tz};
 
@@ -265,7 +264,7 @@ impl NewConcern {
             MAX_SHORT_TEXT,
             TextKind::Line,
         );
-        let happened_on = past_date(
+        let happened_on = form::past_date(
             &mut errors,
             "happened_on",
             &input.happened_on,
@@ -294,32 +293,6 @@ impl NewConcern {
             happened_on: happened_on.expect("checked"),
             what_happened,
         })
-    }
-}
-
-/// A date typed into a form that must be today or earlier; else the
-/// message for it (`[missing, in the future, unreadable]`) beside the field.
-pub fn past_date(
-    errors: &mut FormErrors,
-    field: &'static str,
-    raw: &str,
-    today: Date,
-    [missing, future, unreadable]: [&str; 3],
-) -> Option<Date> {
-    match parse_date(raw) {
-        Some(d) if d <= today => Some(d),
-        Some(_) => {
-            errors.add(field, future);
-            None
-        }
-        None if raw.trim().is_empty() => {
-            errors.add(field, missing);
-            None
-        }
-        None => {
-            errors.add(field, unreadable);
-            None
-        }
     }
 }
 

@@ -6,9 +6,7 @@
 use serde::Deserialize;
 use time::Date;
 
-use super::domain::{
-    past_date, ActionKind, Classification, Outcome, Status, MAX_SHORT_TEXT, MAX_TEXT,
-};
+use super::domain::{ActionKind, Classification, Outcome, Status, MAX_SHORT_TEXT, MAX_TEXT};
 use super::store::Concern;
 use crate::error::FormErrors;
 use crate::web::form::{self, coded, Coded, TextKind};
@@ -141,7 +139,7 @@ impl Step {
             StepKind::Action => {
                 let kind = ActionKind::parse(&f.action_kind);
                 let kind = chosen(e, "action_kind", kind, "Choose what was done");
-                let on = past_date(e, "action_on", &f.action_on, today, DATE);
+                let on = crate::web::form::past_date(e, "action_on", &f.action_on, today, DATE);
                 let reference = &f.action_reference;
                 let reference = form::text(
                     e,
@@ -185,7 +183,7 @@ impl Step {
                 outcome.map(|outcome| Step::Close { outcome, summary })
             }
             StepKind::Informed => {
-                let on = past_date(e, "informed_on", &f.informed_on, today, DATE);
+                let on = crate::web::form::past_date(e, "informed_on", &f.informed_on, today, DATE);
                 let text = optional_text(e, "informed_text", &f.informed_text);
                 on.map(|on| Step::Informed { on, text })
             }

@@ -246,15 +246,15 @@ pub use crate::clock::parse_month_day;
 /// A date the declarant ended a contact: not in the future.
 pub fn parse_end(date: &str, reason: &str, today: Date) -> Result<(Date, String), FormErrors> {
     let mut errors = FormErrors::new();
-    let parsed = crate::clock::parse_date(date);
-    match parsed {
-        None => errors.add(
-            "ended_on",
-            "Enter the date the contact ended, like 2026-07-20",
-        ),
-        Some(d) if d > today => errors.add("ended_on", "The date cannot be in the future"),
-        Some(_) => {}
-    }
+    let missing = "Enter the date the contact ended, like 2026-07-20";
+    let future = "The date cannot be in the future";
+    let parsed = form::past_date(
+        &mut errors,
+        "ended_on",
+        date,
+        today,
+        [missing, future, missing],
+    );
     let reason = form::required_text(
         &mut errors,
         "end_reason",

@@ -114,21 +114,17 @@ impl NewAction {
         if kind.is_none() {
             errors.add("kind", "Choose what was done");
         }
-        let occurred_on = match parse_date(occurred_on) {
-            None if occurred_on.trim().is_empty() => {
-                errors.add("occurred_on", "Enter the date it was done");
-                None
-            }
-            None => {
-                errors.add("occurred_on", "Enter the date it was done like 2026-11-24");
-                None
-            }
-            Some(date) if date > today => {
-                errors.add("occurred_on", "The date cannot be in the future");
-                None
-            }
-            Some(date) => Some(date),
-        };
+        let occurred_on = form::past_date(
+            &mut errors,
+            "occurred_on",
+            occurred_on,
+            today,
+            [
+                "Enter the date it was done",
+                "The date cannot be in the future",
+                "Enter the date it was done like 2026-11-24",
+            ],
+        );
         let reason = Reason::parse(reason.trim());
         if reason.is_none() {
             errors.add("reason", "Choose the reason, from the community guidelines");

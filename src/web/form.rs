@@ -150,6 +150,32 @@ pub fn required_choice<T>(
     parsed
 }
 
+/// A date typed into a form that must be today or earlier; else the
+/// message for it (`[missing, in the future, unreadable]`) beside the field.
+pub fn past_date(
+    errors: &mut FormErrors,
+    field: &'static str,
+    raw: &str,
+    today: time::Date,
+    [missing, future, unreadable]: [&str; 3],
+) -> Option<time::Date> {
+    match crate::clock::parse_date(raw) {
+        Some(d) if d <= today => Some(d),
+        Some(_) => {
+            errors.add(field, future);
+            None
+        }
+        None if raw.trim().is_empty() => {
+            errors.add(field, missing);
+            None
+        }
+        None => {
+            errors.add(field, unreadable);
+            None
+        }
+    }
+}
+
 /// The most bytes `chars` characters can take in a URL-encoded form: four
 /// UTF-8 bytes each, percent-encoded as three characters per byte.
 pub const fn encoded_len(chars: usize) -> usize {
