@@ -20,10 +20,8 @@ pub async fn show_get(me: Signed, id: web::Path<DeclarationId>) -> Result<HttpRe
 /// What the page's two forms (the review, the end) had typed in them.
 #[derive(Default)]
 struct Input {
-    notes: String,
-    conditions: String,
-    ended_on: String,
-    end_reason: String,
+    review: ReviewForm,
+    end: EndForm,
 }
 
 async fn show(
@@ -67,17 +65,17 @@ async fn show(
             edit_href: action("edit", mine && open),
             end_action: action("end", mine && open),
             review_action: action("review", reviewing && open),
-            notes: input.notes,
-            conditions_input: input.conditions,
-            ended_on: input.ended_on,
-            end_reason: input.end_reason,
+            notes: input.review.notes,
+            conditions_input: input.review.conditions,
+            ended_on: input.end.ended_on,
+            end_reason: input.end.end_reason,
             errors,
             page: me.page,
         },
     )
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Clone, Deserialize, Default)]
 #[serde(default)]
 pub struct EndForm {
     ended_on: String,
@@ -90,8 +88,10 @@ pub async fn end_post(
     CsrfForm(form): CsrfForm<EndForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = *id;
-    let (on, reason) = (form.ended_on.clone(), form.end_reason.clone());
-    let ended = me.write(move |tx| service::end(tx, id, &on, &reason)).await;
+    let typed = form.clone();
+    let ended = me
+        .write(move |tx| service::end(tx, id, &typed.ended_on, &typed.end_reason))
+        .await;
     match ended.refusal()? {
         Ok(()) => saved(
             "The declaration has ended. It stays on record.",
@@ -99,8 +99,7 @@ pub async fn end_post(
         ),
         Err(errors) => {
             let input = Input {
-                ended_on: form.ended_on,
-                end_reason: form.end_reason,
+                end: form,
                 ..Input::default()
             };
             show(me, id, input, errors).await
@@ -108,7 +107,7 @@ pub async fn end_post(
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Clone, Deserialize, Default)]
 #[serde(default)]
 pub struct ReviewForm {
     decision: String,
@@ -122,13 +121,9 @@ pub async fn review_post(
     CsrfForm(form): CsrfForm<ReviewForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = *id;
-    let (decision, notes, conditions) = (
-        form.decision.clone(),
-        form.notes.clone(),
-        form.conditions.clone(),
-    );
+    let typed = form.clone();
     let reviewed = me
-        .write(move |tx| service::review(tx, id, &decision, &notes, &conditions))
+        .write(move |tx| service::review(tx, id, &typed.decision, &typed.notes, &typed.conditions))
         .await;
     match reviewed.refusal()? {
         Ok(acknowledged) => saved(
@@ -141,8 +136,7 @@ pub async fn review_post(
         ),
         Err(errors) => {
             let input = Input {
-                notes: form.notes,
-                conditions: form.conditions,
+                review: form,
                 ..Input::default()
             };
             show(me, id, input, errors).await
