@@ -295,16 +295,7 @@ async fn someone_new_accepts_the_chair_by_choosing_a_password_and_the_outgoing_c
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("New password"));
     let token = link.split("token=").nth(1).unwrap().to_owned();
-    let response = olu_browser
-        .post_form(
-            "/chair/accept",
-            &[
-                ("token", &token),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
-        .await;
+    let response = olu_browser.choose_password("/chair/accept", &token).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let olu_person = TestPerson {
         id: custodian::ids::PersonId::parse(&olu).unwrap(),

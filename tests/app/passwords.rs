@@ -15,17 +15,7 @@ fn token_of(link: &str) -> String {
 async fn an_invited_member_of_staff_chooses_a_password_from_the_email() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;
-    let response = app
-        .post_form(
-            "/people/new",
-            &[
-                ("name", "Amira Hussain"),
-                ("email", "amira@oakfield.example"),
-                ("role", "staff"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    app.invite_amira().await;
 
     let email = app
         .email_to("amira@oakfield.example", "You have been invited")
@@ -41,14 +31,7 @@ async fn an_invited_member_of_staff_chooses_a_password_from_the_email() {
     assert_eq!(status, 200);
     assert!(html.contains("Choose your password"));
     let response = visitor
-        .post_form(
-            "/invitation",
-            &[
-                ("token", &token_of(&link)),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
+        .choose_password("/invitation", &token_of(&link))
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let response = visitor.sign_in("amira@oakfield.example", PASSWORD).await;
@@ -107,14 +90,7 @@ async fn a_forgotten_password_is_reset_through_a_single_use_emailed_link() {
     assert_eq!(other_device.get("/").await.status(), StatusCode::SEE_OTHER);
     // Used once, the link is dead.
     let response = app
-        .post_form(
-            "/password/reset/choose",
-            &[
-                ("token", &token_of(&link)),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
+        .choose_password("/password/reset/choose", &token_of(&link))
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }

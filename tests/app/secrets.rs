@@ -140,25 +140,11 @@ fn one_time_link(email: &ReceivedEmail) -> String {
         .to_owned()
 }
 
-async fn invite_amira(app: &TestApp) {
-    let response = app
-        .post_form(
-            "/people/new",
-            &[
-                ("name", "Amira Hussain"),
-                ("email", "amira@oakfield.example"),
-                ("role", "staff"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sent_invitation_leaves_no_working_link_in_the_database_or_the_email_log() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;
-    invite_amira(&app).await;
+    app.invite_amira().await;
     let email = app
         .email_to("amira@oakfield.example", "You have been invited")
         .await;
@@ -185,16 +171,7 @@ async fn a_sent_invitation_leaves_no_working_link_in_the_database_or_the_email_l
     // The link Amira received works, once.
     let (status, _) = visitor.page(&link).await;
     assert_eq!(status, StatusCode::OK);
-    let response = visitor
-        .post_form(
-            "/invitation",
-            &[
-                ("token", &token),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
-        .await;
+    let response = visitor.choose_password("/invitation", &token).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         visitor
@@ -250,7 +227,7 @@ async fn a_reset_email_that_first_failed_still_arrives_with_a_working_link_that_
 async fn a_held_invitation_holds_no_link_and_arrives_working_once_a_mail_server_is_configured() {
     let app = TestApp::spawn_with(Smtp::Unset).await;
     app.sign_in_as(Role::Headteacher).await;
-    invite_amira(&app).await;
+    app.invite_amira().await;
     let held = stored(&app, "invitation");
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].status, "held");
@@ -293,14 +270,7 @@ async fn an_invitation_that_arrives_after_the_printed_link_was_used_opens_nothin
     .expect("a printed link");
     let visitor = TestApp::spawn_client(&app);
     let response = visitor
-        .post_form(
-            "/invitation",
-            &[
-                ("token", &token_of(&printed)),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
+        .choose_password("/invitation", &token_of(&printed))
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
@@ -423,14 +393,7 @@ async fn a_changed_password_is_told_to_its_owner_without_a_link_that_acts() {
         .await;
     let link = link_in(&app.email_to(&me.email, "Reset").await, &app);
     let response = app
-        .post_form(
-            "/password/reset/choose",
-            &[
-                ("token", &token_of(&link)),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
+        .choose_password("/password/reset/choose", &token_of(&link))
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let told = emails_about(&app, "password was changed", 2).await;

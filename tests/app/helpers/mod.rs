@@ -213,6 +213,23 @@ impl TestApp {
     }
 
     /// Posts a form as a browser would, with the session's CSRF token.
+    /// The head (signed in) invites Amira Hussain, a member of staff.
+    pub async fn invite_amira(&self) {
+        let fields = [
+            ("name", "Amira Hussain"),
+            ("email", "amira@oakfield.example"),
+            ("role", "staff"),
+        ];
+        let response = self.post_form("/people/new", &fields).await;
+        assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+    }
+
+    /// Chooses the test password from an emailed link's token: an
+    /// invitation, a reset, the chair's acceptance.
+    pub async fn choose_password(&self, path: &str, token: &str) -> reqwest::Response {
+        self.post_form(path, &password_fields(token)).await
+    }
+
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let token = self.csrf_token().await;
         let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
@@ -409,6 +426,11 @@ impl Visitor {
         (status, response.text().await.expect("body"))
     }
 
+    /// As `TestApp::choose_password`, from this visitor's browser.
+    pub async fn choose_password(&self, path: &str, token: &str) -> reqwest::Response {
+        self.post_form(path, &password_fields(token)).await
+    }
+
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let (_, html) = self.page("/password/reset").await;
         let token = csrf_in(&html).expect("a CSRF token");
@@ -543,4 +565,13 @@ pub async fn csv_text(response: reqwest::Response) -> String {
     body.strip_prefix('\u{feff}')
         .unwrap_or_else(|| panic!("a CSV export starts with a byte-order mark: {body:.80}"))
         .to_owned()
+}
+
+/// The fields of a choose-a-password form, with the test password twice.
+fn password_fields(token: &str) -> [(&str, &str); 3] {
+    [
+        ("token", token),
+        ("password", PASSWORD),
+        ("confirm", PASSWORD),
+    ]
 }
