@@ -505,34 +505,11 @@ async fn a_member_of_staff_made_chair_loses_their_access_and_a_custodian_made_st
     }
 }
 
-/// The `custodian` binary on a data folder of its own.
-fn custodian(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_custodian"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("CUSTODIAN_DATA_DIR", dir)
-        .env("CUSTODIAN_LOG", "warn")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn the_operator_changes_the_chair_from_the_command_line_and_both_chairs_are_emailed() {
-    let dir = tempfile::tempdir().unwrap();
+    let cli = crate::cli::Cli::new();
     let add = |name: &str, email: &str, role: &str| {
-        let output = custodian(
-            dir.path(),
+        let output = cli.run(
             &[
                 "user",
                 "add",
@@ -552,8 +529,7 @@ fn the_operator_changes_the_chair_from_the_command_line_and_both_chairs_are_emai
     add("Margaret Ellis", "margaret@oakfield.example", "chair");
     add("Nia Evans", "nia@oakfield.example", "staff");
 
-    let output = custodian(
-        dir.path(),
+    let output = cli.run(
         &[
             "user",
             "role",
@@ -569,8 +545,7 @@ fn the_operator_changes_the_chair_from_the_command_line_and_both_chairs_are_emai
     assert!(stdout.contains("Nia Evans <nia@oakfield.example> is now Chair of governors"));
     assert!(stdout.contains("Margaret Ellis, the chair until now, is now Staff"));
 
-    let unknown = custodian(
-        dir.path(),
+    let unknown = cli.run(
         &[
             "user",
             "role",
@@ -582,8 +557,7 @@ fn the_operator_changes_the_chair_from_the_command_line_and_both_chairs_are_emai
         None,
     );
     assert!(!unknown.status.success());
-    let bad = custodian(
-        dir.path(),
+    let bad = cli.run(
         &[
             "user",
             "role",
@@ -598,7 +572,7 @@ fn the_operator_changes_the_chair_from_the_command_line_and_both_chairs_are_emai
 
     use custodian::db::schema::{audit_events, outbox, people};
     use custodian::db::{DatabaseUrl, Db};
-    let db = Db::open(&DatabaseUrl::Sqlite(dir.path().join("custodian.db")), 1).unwrap();
+    let db = Db::open(&DatabaseUrl::Sqlite(cli.dir.path().join("custodian.db")), 1).unwrap();
     let mut conn = db.conn().unwrap();
     let roles: Vec<(String, String)> = people::table
         .select((people::email, people::role))

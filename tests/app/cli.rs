@@ -12,12 +12,12 @@ use diesel::prelude::*;
 use crate::helpers::{MailServer, PASSWORD};
 
 /// A data folder and the binary pointed at it.
-struct Cli {
-    dir: tempfile::TempDir,
+pub(crate) struct Cli {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Cli {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             dir: tempfile::tempdir().unwrap(),
         }
@@ -33,7 +33,7 @@ impl Cli {
         command
     }
 
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+    pub(crate) fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut child = self
             .command()
             .args(args)
