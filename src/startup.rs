@@ -247,38 +247,47 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
                 .into()
             }))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-            // Innermost first. The error pages see the session (for the
-            // layout); the last resort, outside it, answers whatever the
-            // session or flash layers raise; the headers, outermost, go on
-            // every answer.
-            .wrap(from_fn(limits::body_deadline_layer))
-            .wrap(from_fn(limits::refuse_control_in_address))
+            // Innermost first. HEAD is routed as GET for every route. The
+            // last resort answers whatever the layers inside raise; the
+            // headers, outermost, go on every answer.
             .wrap(from_fn(errors::head_as_get))
-            .wrap(from_fn(errors::error_pages))
-            .wrap(flash)
-            .wrap(sessions)
-            .wrap(from_fn(csrf::nonce_cookie))
             .wrap(from_fn(errors::last_resort))
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(headers::security_headers(https))
-            .route(urls::ACCESSIBILITY, web::get().to(pages::accessibility_get))
+            // The stylesheet and the health checks never touch the session:
+            // no session read, no write, no cookie. They read neither a
+            // body nor the query, so the address and body limits are not
+            // theirs either.
             .route(
                 urls::STYLESHEET,
                 web::get().to(static_files::stylesheet_get),
             )
             .route(urls::HEALTHZ, web::get().to(health::healthz_get))
             .route(urls::READYZ, web::get().to(health::readyz_get))
-            .configure(crate::auth::routes)
-            .configure(crate::people::routes)
-            .configure(crate::audit::routes)
-            .configure(crate::mail::routes)
-            .configure(crate::accounts::routes)
-            .configure(crate::declarations::routes)
-            .configure(crate::concerns::routes)
-            .configure(crate::policy::routes)
-            .configure(crate::moderation::routes)
-            .configure(crate::oversight::routes)
-            .default_service(web::to(errors::not_found))
+            .service(
+                // Every page. Innermost first: the error pages see the
+                // session (for the layout); the nonce cookie goes on error
+                // pages too.
+                web::scope("")
+                    .wrap(from_fn(limits::body_deadline_layer))
+                    .wrap(from_fn(limits::refuse_control_in_address))
+                    .wrap(from_fn(errors::error_pages))
+                    .wrap(flash)
+                    .wrap(sessions)
+                    .wrap(from_fn(csrf::nonce_cookie))
+                    .route(urls::ACCESSIBILITY, web::get().to(pages::accessibility_get))
+                    .configure(crate::auth::routes)
+                    .configure(crate::people::routes)
+                    .configure(crate::audit::routes)
+                    .configure(crate::mail::routes)
+                    .configure(crate::accounts::routes)
+                    .configure(crate::declarations::routes)
+                    .configure(crate::concerns::routes)
+                    .configure(crate::policy::routes)
+                    .configure(crate::moderation::routes)
+                    .configure(crate::oversight::routes)
+                    .default_service(web::to(errors::not_found)),
+            )
     })
     .shutdown_timeout(30)
     .listen(listener)?

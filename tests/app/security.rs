@@ -87,6 +87,40 @@ async fn a_session_ends_after_thirty_idle_minutes() {
         .starts_with("/login"));
 }
 
+/// The stylesheet and the health checks never touch the session: they do
+/// not keep it alive, and set no cookie.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stylesheet_and_health_checks_do_not_keep_a_session_alive() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Staff).await;
+    // Only the stylesheet and the checks, with the session cookie, for 29
+    // minutes after signing in.
+    for minutes in [10, 10, 9] {
+        app.clock.advance(time::Duration::minutes(minutes));
+        for path in ["/static/app.css", "/healthz", "/readyz"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert!(
+                response.headers().get("set-cookie").is_none(),
+                "{path} sets no cookie"
+            );
+            assert_eq!(
+                response.headers()["x-content-type-options"],
+                "nosniff",
+                "{path} keeps the security headers"
+            );
+        }
+    }
+    // 31 minutes after the last page: signed out.
+    app.clock.advance(time::Duration::minutes(2));
+    let response = app.get("/").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(response.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_ends_twelve_hours_after_sign_in_however_active() {
     let app = TestApp::spawn().await;
