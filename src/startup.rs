@@ -228,7 +228,9 @@ fn server(state: AppState, key: Key, listener: TcpListener) -> anyhow::Result<Se
                     .state_ttl(actix_web::cookie::time::Duration::seconds(
                         IDLE_TIMEOUT.whole_seconds(),
                     ))
-                    .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                    // The store refreshes the expiry itself, at most every
+                    // few minutes (`session_store::REFRESH_EVERY`).
+                    .state_ttl_extension_policy(TtlExtensionPolicy::OnStateChanges),
             )
             .build();
         let flash =

@@ -1,4 +1,9 @@
 //! The signed-in person, checked on every request that needs one.
+//!
+//! The person comes with the session: the store's `load` reads the session
+//! row joined with its person in one query (`session_store`), and hands the
+//! person over under `LOADED_PERSON_KEY`. So a signed-in request costs one
+//! trip to the database for both, and none more here.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -6,10 +11,10 @@ use std::pin::Pin;
 use actix_session::{Session, SessionExt};
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 
+use super::session_store::{self, LoadedPerson};
 use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::people::domain::Role;
-use crate::people::store as people_store;
 use crate::state::AppState;
 
 /// The session key under which the signed-in person's id is kept.
@@ -19,8 +24,14 @@ pub const PERSON_KEY: &str = "person_id";
 pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 /// Sessions end 12 hours after sign-in, however active.
 pub const ABSOLUTE_TIMEOUT: time::Duration = time::Duration::hours(12);
-/// Sessions end after 30 minutes without a request.
+/// Sessions end at most 30 minutes after the last request, and never
+/// sooner than `IDLE_TIMEOUT - session_store::REFRESH_EVERY` (25 minutes):
+/// the expiry is written back at most every 5 minutes, not on every request.
 pub const IDLE_TIMEOUT: time::Duration = time::Duration::minutes(30);
+/// Session key under which the store's `load` hands over the session's
+/// person, read in the same query as the session. Never stored: the store
+/// strips it before saving, and `load` always replaces it.
+pub const LOADED_PERSON_KEY: &str = "loaded_person";
 
 #[derive(Clone, Debug)]
 pub struct CurrentPerson {
@@ -61,17 +72,34 @@ impl CurrentPerson {
             session.purge();
             return Ok(None);
         }
-        let person = state
-            .db
-            .run(move |conn| people_store::find_person(conn, id))
-            .await?;
+        // The person read with the session; read here only when the session
+        // was signed in to someone else during this request (never in
+        // practice: the answer is cached before the sign-in handler runs).
+        let loaded = session
+            .get::<LoadedPerson>(LOADED_PERSON_KEY)
+            .ok()
+            .flatten()
+            .filter(|p| p.id == id.to_string());
+        let person = match loaded {
+            Some(person) => Some(person),
+            None => {
+                state
+                    .db
+                    .run(move |conn| session_store::find_person(conn, id))
+                    .await?
+            }
+        };
         match person {
-            Some(person) if person.active => Ok(Some(Self {
-                id: person.id,
-                name: person.name,
-                email: person.email,
-                role: person.role,
-            })),
+            Some(person) if person.active => {
+                let role = Role::parse(&person.role)
+                    .ok_or_else(|| AppError::internal(anyhow::anyhow!("person {id}: bad role")))?;
+                Ok(Some(Self {
+                    id,
+                    name: person.name,
+                    email: person.email,
+                    role,
+                }))
+            }
             _ => {
                 session.purge();
                 Ok(None)

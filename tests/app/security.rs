@@ -121,6 +121,49 @@ async fn the_stylesheet_and_health_checks_do_not_keep_a_session_alive() {
         .starts_with("/login"));
 }
 
+/// The expiry of this app's only session, as stored.
+fn session_expiry(app: &TestApp) -> time::PrimitiveDateTime {
+    use custodian::db::schema::web_sessions;
+    use diesel::prelude::*;
+    web_sessions::table
+        .select(web_sessions::expires_at)
+        .get_result(&mut *app.db.conn().unwrap())
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_active_every_few_minutes_stays_signed_in_past_thirty_minutes() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Staff).await;
+    assert_eq!(app.get("/").await.status(), 200);
+    for _ in 0..15 {
+        app.clock.advance(time::Duration::minutes(4));
+        assert_eq!(app.get("/").await.status(), 200, "an hour of work");
+    }
+    // The expiry is written back at most every five minutes, not on
+    // every page.
+    app.clock.advance(time::Duration::minutes(6));
+    assert_eq!(app.get("/").await.status(), 200);
+    let written = session_expiry(&app);
+    app.clock.advance(time::Duration::minutes(1));
+    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(
+        session_expiry(&app),
+        written,
+        "a minute later: not rewritten"
+    );
+    app.clock.advance(time::Duration::minutes(5));
+    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(
+        session_expiry(&app),
+        written + time::Duration::minutes(6),
+        "thirty minutes from the last page"
+    );
+    // Idle for 31 minutes after the last page: signed out.
+    app.clock.advance(time::Duration::minutes(31));
+    assert_eq!(app.get("/").await.status(), StatusCode::SEE_OTHER);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_ends_twelve_hours_after_sign_in_however_active() {
     let app = TestApp::spawn().await;

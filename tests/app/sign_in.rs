@@ -196,6 +196,51 @@ async fn signing_out_ends_the_session_even_for_a_copied_cookie() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_out_role_change_and_deactivation_end_a_busy_session_at_once_on_every_instance() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Headteacher).await;
+    let second = app.spawn_second_instance().await;
+    let staff = app.add_person("Tom Reed", Role::Staff);
+    let on_second = |browser: &crate::helpers::Visitor| crate::helpers::Visitor {
+        address: second.clone(),
+        client: browser.client.clone(),
+    };
+    // Busy: signed in on one instance, just active on the other.
+    let busy = || async {
+        let browser = TestApp::spawn_client(&app);
+        assert_eq!(
+            browser.sign_in(&staff.email, PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let elsewhere = on_second(&browser);
+        app.clock.advance(time::Duration::minutes(6));
+        assert_eq!(elsewhere.get("/").await.status(), StatusCode::OK);
+        app.clock.advance(time::Duration::minutes(1));
+        assert_eq!(elsewhere.get("/").await.status(), StatusCode::OK);
+        (browser, elsewhere)
+    };
+
+    let (browser, elsewhere) = busy().await;
+    let response = browser.post_form("/logout", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(elsewhere.get("/").await.status(), StatusCode::SEE_OTHER);
+
+    let (_, elsewhere) = busy().await;
+    let response = app
+        .post_form(&format!("/people/{}/role", staff.id), &[("role", "slt")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(elsewhere.get("/").await.status(), StatusCode::SEE_OTHER);
+
+    let (_, elsewhere) = busy().await;
+    let response = app
+        .post_form(&format!("/people/{}/deactivate", staff.id), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(elsewhere.get("/").await.status(), StatusCode::SEE_OTHER);
+}
+
 /// The `name=value` of the session cookie a response set.
 pub fn session_cookie(response: &reqwest::Response) -> String {
     response
