@@ -25,7 +25,7 @@ use rand::distr::{Alphanumeric, SampleString};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::current::{IDLE_TIMEOUT, LOADED_PERSON_KEY, PERSON_KEY};
+use super::current::{IDLE_TIMEOUT, LOADED_PERSON_KEY, PERSON_KEY, SIGNED_IN_AT_KEY};
 use crate::clock::{to_row, Clock};
 use crate::db::schema::{people, web_sessions};
 use crate::db::{Db, DbConnection};
@@ -213,8 +213,13 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(|e| UpdateError::Other(anyhow::anyhow!("{e:?}")))?;
         if updated == 0 {
-            // The session was ended meanwhile (signed out elsewhere): never
-            // bring it back; start a fresh one instead.
+            // The session was ended meanwhile (sign-out, deactivation, a
+            // role or password change): never bring it back. SECURITY: the
+            // fresh one keeps no sign-in, or a request racing the ending
+            // would carry the person on under a new key.
+            let mut session_state = session_state;
+            session_state.remove(PERSON_KEY);
+            session_state.remove(SIGNED_IN_AT_KEY);
             return self
                 .save(session_state, ttl)
                 .await
