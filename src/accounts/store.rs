@@ -143,6 +143,21 @@ pub fn list_accounts(conn: &mut DbConnection) -> Result<Vec<Account>, AppError> 
         .collect()
 }
 
+/// The (id, platform, handle) of each of these accounts that exists: how
+/// a page names the accounts it shows.
+pub fn list_handles(
+    conn: &mut DbConnection,
+    ids: &[&str],
+) -> Result<Vec<(String, String, String)>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(accounts::table
+        .filter(accounts::id.eq_any(ids))
+        .select((accounts::id, accounts::platform, accounts::handle))
+        .load(conn)?)
+}
+
 pub fn set_password_change_due(
     conn: &mut DbConnection,
     id: AccountId,
