@@ -118,7 +118,7 @@ pub fn find_account(conn: &mut DbConnection, id: AccountId) -> Result<Option<Acc
     accounts::table
         .find(id.to_string())
         .select(AccountRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Account::try_from)
         .transpose()
@@ -289,7 +289,7 @@ pub fn find_grant(conn: &mut DbConnection, id: GrantId) -> Result<Option<Grant>,
     grants::table
         .find(id.to_string())
         .select(GrantRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Grant::try_from)
         .transpose()

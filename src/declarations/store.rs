@@ -133,7 +133,7 @@ pub fn find_declaration(
     declarations::table
         .find(id.to_string())
         .select(DeclarationRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Declaration::try_from)
         .transpose()
