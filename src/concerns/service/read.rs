@@ -35,8 +35,8 @@ impl Names {
             .unwrap_or_else(|| "A person".into())
     }
 
-    /// The names of these people and accounts (those that exist): a query
-    /// for each, whatever their number.
+    /// The names of these people and accounts (those that exist): two
+    /// queries, however many they are.
     fn read(
         conn: &mut DbConnection,
         people: &[String],
@@ -48,10 +48,13 @@ impl Names {
             people: names::names_of(conn, &people)?.into_iter().collect(),
             accounts: accounts_store::list_handles(conn, &accounts)?
                 .into_iter()
-                .filter_map(|(id, platform, handle)| {
-                    Some((id, handle_name(Platform::parse(&platform)?, &handle)))
+                .map(|(id, platform, handle)| {
+                    let platform = Platform::parse(&platform).ok_or_else(|| {
+                        AppError::internal(anyhow::anyhow!("account {id}: unreadable row"))
+                    })?;
+                    Ok((id, handle_name(platform, &handle)))
                 })
-                .collect(),
+                .collect::<Result<_, AppError>>()?,
         })
     }
 
