@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::mail::{reminders, Email, Recipient};
 use crate::people::actor::Actor;
-use crate::people::domain::Person;
+use crate::people::names::Contact;
 use crate::state::Ctx;
 use crate::tx;
 
@@ -51,7 +51,7 @@ pub struct Campaign<'a> {
 pub fn run(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    people: &[Person],
+    people: &[Contact],
     campaign: &Campaign,
 ) -> Result<usize, AppError> {
     let now = ctx.clock.now();

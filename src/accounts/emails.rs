@@ -5,7 +5,7 @@ use time::Date;
 
 use super::domain::{Account, EndKind, Grant, GUIDELINES};
 use crate::mail::{Email, Recipient};
-use crate::people::domain::Person;
+use crate::people::names::Contact;
 use crate::web::format::calendar_date;
 
 pub fn account_opened(
@@ -72,7 +72,7 @@ pub fn granted(
     to: Vec<Recipient>,
     account: &Account,
     grant: &Grant,
-    grantee: &Person,
+    grantee: &Contact,
     by: &str,
     link: String,
 ) -> Email {

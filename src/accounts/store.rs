@@ -118,7 +118,7 @@ pub fn find_account(conn: &mut DbConnection, id: AccountId) -> Result<Option<Acc
     accounts::table
         .find(id.to_string())
         .select(AccountRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Account::try_from)
         .transpose()
@@ -141,6 +141,21 @@ pub fn list_accounts(conn: &mut DbConnection) -> Result<Vec<Account>, AppError> 
         .into_iter()
         .map(Account::try_from)
         .collect()
+}
+
+/// The (id, platform, handle) of each of these accounts that exists: how
+/// a page names the accounts it shows.
+pub fn list_handles(
+    conn: &mut DbConnection,
+    ids: &[&str],
+) -> Result<Vec<(String, String, String)>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(accounts::table
+        .filter(accounts::id.eq_any(ids))
+        .select((accounts::id, accounts::platform, accounts::handle))
+        .load(conn)?)
 }
 
 pub fn set_password_change_due(
@@ -274,7 +289,7 @@ pub fn find_grant(conn: &mut DbConnection, id: GrantId) -> Result<Option<Grant>,
     grants::table
         .find(id.to_string())
         .select(GrantRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Grant::try_from)
         .transpose()

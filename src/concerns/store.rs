@@ -234,7 +234,7 @@ pub fn insert_concern(conn: &mut DbConnection, row: &ConcernRow) -> Result<bool,
 pub fn next_number(conn: &mut DbConnection) -> Result<i64, AppError> {
     let max: Option<i64> = concerns::table
         .select(diesel::dsl::max(concerns::number))
-        .first(conn)?;
+        .get_result(conn)?;
     Ok(max.unwrap_or(0) + 1)
 }
 
@@ -253,14 +253,16 @@ pub fn next_in_series(conn: &mut DbConnection, reviewer: Reviewer) -> Result<i64
             .set(concern_series::last_number.eq(concern_series::last_number + 1))
             .execute(conn)?;
         if bumped == 1 {
-            return Ok(series.select(concern_series::last_number).first(conn)?);
+            return Ok(series
+                .select(concern_series::last_number)
+                .get_result(conn)?);
         }
         // No series row (the migration makes one per channel): start it from
         // the channel's highest number; a concurrent start wins harmlessly.
         let highest: Option<i64> = concerns::table
             .filter(concerns::reviewer_role.eq(reviewer.as_str()))
             .select(diesel::dsl::max(concerns::channel_number))
-            .first(conn)?;
+            .get_result(conn)?;
         try_insert(conn, |c| {
             diesel::insert_into(concern_series::table)
                 .values((
@@ -317,7 +319,7 @@ pub fn find_concern(conn: &mut DbConnection, id: ConcernId) -> Result<Option<Con
         .inner_join(concern_cases::table)
         .filter(concerns::id.eq(id.to_string()))
         .select((ConcernRow::as_select(), CaseRow::as_select()))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     found.map(Concern::from_pair).transpose()
 }
@@ -419,7 +421,7 @@ pub fn evidence_content(
         .filter(concern_evidence::id.eq(id.to_string()))
         .filter(concern_evidence::concern_id.eq(concern.to_string()))
         .select((EvidenceInfo::as_select(), concern_evidence::content))
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -133,7 +133,7 @@ pub fn find_declaration(
     declarations::table
         .find(id.to_string())
         .select(DeclarationRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Declaration::try_from)
         .transpose()
@@ -320,18 +320,11 @@ pub fn list_answers_of(
         .load(conn)?)
 }
 
-/// Every answer ever given: (person, school year, kind, when), newest first.
-pub fn list_reconfirmations(
-    conn: &mut DbConnection,
-) -> Result<Vec<(String, i32, String, PrimitiveDateTime)>, AppError> {
+/// Who has ever answered, in any school year.
+pub fn list_ever_answered(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
     Ok(reconfirmations::table
-        .select((
-            reconfirmations::person_id,
-            reconfirmations::school_year,
-            reconfirmations::kind,
-            reconfirmations::confirmed_at,
-        ))
-        .order(reconfirmations::confirmed_at.desc())
+        .select(reconfirmations::person_id)
+        .distinct()
         .load(conn)?)
 }
 

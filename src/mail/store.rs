@@ -121,7 +121,7 @@ pub fn mark_sent(
         let (text, html): (String, String) = outbox::table
             .find(id)
             .select((outbox::body_text, outbox::body_html))
-            .first(conn)?;
+            .get_result(conn)?;
         diesel::update(outbox::table.find(id))
             .set((
                 outbox::status.eq("sent"),
@@ -259,7 +259,7 @@ pub fn find_message(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRo
         .find(id)
         .filter(outbox::kind.not_like(sealed()))
         .select(OutboxRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -270,7 +270,7 @@ pub fn find_by_message_id(
     Ok(outbox::table
         .filter(outbox::message_id.eq(message_id))
         .select(OutboxRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

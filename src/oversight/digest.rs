@@ -23,6 +23,7 @@ use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::people::actor::Actor;
 use crate::people::domain::{Person, Role};
+use crate::people::names;
 use crate::people::store as people_store;
 use crate::state::Ctx;
 use crate::tx;
@@ -89,10 +90,12 @@ fn send_one(
             ..audit_store::reader_scope(tx.conn, person.role, &people)?
         };
         let events = audit_store::list_events(tx.conn, &filter, None, 100_000)?;
-        let names: HashMap<String, String> = people
+        let actors: Vec<&str> = events
             .iter()
-            .map(|p| (p.id.to_string(), p.name.clone()))
+            .filter_map(|e| e.actor_id.as_deref())
             .collect();
+        let names: HashMap<String, String> =
+            names::names_of(tx.conn, &actors)?.into_iter().collect();
         tx.send(emails::digest(
             tx.ctx, person, from, due_at, &events, &names,
         ))?;

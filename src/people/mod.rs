@@ -4,12 +4,14 @@
 //! them only through `state::Hooks`.
 //!
 //! `handlers` are the pages (`routes` says where), `service` what people
-//! do and see (who may, inside), `store` the queries, `views` the pages'
-//! structs, `actor` who is acting.
+//! do and see (who may, inside), `store` the queries, `names` the narrow
+//! reads of who a page or a change names, `views` the pages' structs,
+//! `actor` who is acting.
 
 pub mod actor;
 pub mod domain;
 pub mod handlers;
+pub mod names;
 mod routes;
 pub mod service;
 pub mod store;

@@ -4,6 +4,7 @@ use askama::Template;
 use time_tz::Tz;
 
 use super::domain::{HeldAccess, Person, Role};
+use super::names::{Contact, Named};
 use super::service::Handover;
 use crate::error::FormErrors;
 use crate::web::form::Choice;
@@ -116,7 +117,7 @@ pub fn role_choices(giver: Role, current: Option<Role>) -> Vec<Choice> {
 
 /// Who the chair may hand over to, each shown with their email address,
 /// with the one whose id is `selected` chosen.
-pub fn successor_choices(people: &[Person], selected: &str) -> Vec<Choice> {
+pub fn successor_choices(people: &[Contact], selected: &str) -> Vec<Choice> {
     Choice::from_pairs(
         people
             .iter()
@@ -128,7 +129,7 @@ pub fn successor_choices(people: &[Person], selected: &str) -> Vec<Choice> {
 /// People to choose from, each shown with their role, with the one whose
 /// id is `selected` chosen.
 pub fn person_choices<'a>(
-    people: impl IntoIterator<Item = &'a Person>,
+    people: impl IntoIterator<Item = &'a Named>,
     selected: &str,
 ) -> Vec<Choice> {
     Choice::from_pairs(

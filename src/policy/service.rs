@@ -3,6 +3,8 @@
 //! reminders; and the pages' reads. Who may is checked inside, for reads
 //! and changes alike.
 
+use std::collections::HashMap;
+
 use super::domain::{self, NewVersion};
 use super::emails;
 use super::store;
@@ -14,8 +16,8 @@ use crate::db::DbConnection;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{PersonId, PolicyVersionId};
 use crate::people::actor::Actor;
-use crate::people::domain::{Person, Role};
-use crate::people::store as people_store;
+use crate::people::domain::Role;
+use crate::people::names::{self, Named};
 use crate::state::Ctx;
 use crate::tx::Tx;
 use crate::web::{format, urls};
@@ -137,10 +139,7 @@ pub fn send_requests(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppErr
     let number = version.number;
     let effective = format::calendar_date(version.effective_on);
     let link = ctx.settings.link(&urls::policy_version(number));
-    let people: Vec<Person> = people_store::list_people(conn)?
-        .into_iter()
-        .filter(domain::is_asked)
-        .collect();
+    let people = names::list_active_contacts(conn, &domain::asked_roles())?;
     let campaign = Campaign {
         key: campaign_key(&version.id),
         reminders: [time::Duration::weeks(1), time::Duration::weeks(2)],
@@ -168,7 +167,7 @@ pub struct PolicyPage {
     /// When this person confirmed the version shown, if they have.
     pub confirmed_at: Option<time::PrimitiveDateTime>,
     /// Who published it, if they are still on record.
-    pub publisher: Option<Person>,
+    pub publisher: Option<Named>,
 }
 
 /// A version (the current one when `number` is `None`), with where the
@@ -191,7 +190,7 @@ pub fn read_version(
                 None => None,
             },
             PersonId::parse(&v.published_by)
-                .map(|id| people_store::find_person(conn, id))
+                .map(|id| names::named(conn, [id]).map(|mut found| found.remove(&id)))
                 .transpose()?
                 .flatten(),
         ),
@@ -225,7 +224,10 @@ pub struct Acknowledgements {
     pub requests: Vec<RequestRow>,
     /// (confirmed, asked).
     pub counts: (i64, i64),
-    pub people: Vec<Person>,
+    /// Everyone asked now, by name.
+    pub asked: Vec<Named>,
+    /// Who confirmed, by id (those who have left too).
+    pub confirmers: HashMap<PersonId, Named>,
 }
 
 /// The head's page of who has confirmed version `number`.
@@ -240,13 +242,20 @@ pub fn read_acknowledgements(
     let acknowledgements = store::list_acknowledgements(conn, &version.id)?;
     let requests = campaign::list_requests(conn, &campaign_key(&version.id))?;
     let counts = store::acknowledgement_counts(conn, &version.id)?;
-    let people = people_store::list_people(conn)?;
+    let asked = names::list_active(conn, &domain::asked_roles())?;
+    let confirmers = names::named(
+        conn,
+        acknowledgements
+            .iter()
+            .filter_map(|(id, _)| PersonId::parse(id)),
+    )?;
     Ok(Acknowledgements {
         version,
         current,
         acknowledgements,
         requests,
         counts,
-        people,
+        asked,
+        confirmers,
     })
 }

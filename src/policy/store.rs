@@ -56,7 +56,7 @@ pub fn find_version(conn: &mut DbConnection, number: i32) -> Result<Option<Versi
     Ok(policy_versions::table
         .filter(policy_versions::number.eq(number))
         .select(VersionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -76,7 +76,7 @@ pub fn list_versions(conn: &mut DbConnection) -> Result<Vec<VersionListRow>, App
 pub fn next_number(conn: &mut DbConnection) -> Result<i32, AppError> {
     let highest: Option<i32> = policy_versions::table
         .select(diesel::dsl::max(policy_versions::number))
-        .first(conn)?;
+        .get_result(conn)?;
     Ok(highest.unwrap_or(0) + 1)
 }
 
@@ -117,7 +117,7 @@ pub fn find_acknowledgement(
         .filter(policy_acknowledgements::version_id.eq(version_id))
         .filter(policy_acknowledgements::person_id.eq(person.to_string()))
         .select(policy_acknowledgements::acknowledged_at)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -9,7 +9,8 @@ use super::domain::{self, SafeHtml};
 use super::service::{Acknowledgements, VersionListRow, VersionRow};
 use crate::clock::from_row;
 use crate::error::FormErrors;
-use crate::people::domain::Person;
+use crate::ids::PersonId;
+use crate::people::names::Named;
 use crate::web::layout::PageContext;
 use crate::web::{format, urls};
 
@@ -107,7 +108,7 @@ pub struct PolicyAcknowledgementsPage {
 }
 
 impl VersionView {
-    pub fn new(row: &VersionRow, publisher: Option<Person>, zone: &Tz) -> Self {
+    pub fn new(row: &VersionRow, publisher: Option<Named>, zone: &Tz) -> Self {
         Self {
             number: row.number,
             effective_on: format::calendar_date(row.effective_on),
@@ -137,12 +138,13 @@ impl PersonStanding {
     /// Everyone who confirmed a version (by name), and everyone asked now
     /// who has not, with when they were asked and the reminders sent.
     pub fn lists(found: &Acknowledgements, zone: &Tz) -> (Vec<Self>, Vec<Self>) {
-        let people: HashMap<String, &Person> =
-            found.people.iter().map(|p| (p.id.to_string(), p)).collect();
         let mut confirmed: Vec<Self> = found
             .acknowledgements
             .iter()
-            .filter_map(|(id, at)| people.get(id).map(|p| (p, at)))
+            .filter_map(|(id, at)| {
+                let person = found.confirmers.get(&PersonId::parse(id)?)?;
+                Some((person, at))
+            })
             .map(|(p, at)| Self {
                 name: p.name.clone(),
                 role: p.role.label(),
@@ -163,9 +165,9 @@ impl PersonStanding {
             .map(|r| (r.person_id.as_str(), r))
             .collect();
         let not_confirmed = found
-            .people
+            .asked
             .iter()
-            .filter(|p| domain::is_asked(p) && !confirmed_ids.contains(p.id.to_string().as_str()))
+            .filter(|p| !confirmed_ids.contains(p.id.to_string().as_str()))
             .map(|p| {
                 let request = asked_at.get(p.id.to_string().as_str());
                 Self {

@@ -308,6 +308,39 @@ async fn the_head_sees_who_has_confirmed_and_who_has_not() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_who_confirmed_and_then_left_stays_confirmed_and_is_shown_as_having_left() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Headteacher).await;
+    let tom = app.add_person("Tom Reed", Role::Staff);
+    let amira = app.add_person("Amira Hussain", Role::Staff);
+    publish(&app, "First version.").await;
+    signed_in(&app, &tom)
+        .await
+        .post_form("/policy/1/acknowledge", &[])
+        .await;
+    app.post_form(&format!("/people/{}/deactivate", tom.id), &[])
+        .await;
+    app.post_form(&format!("/people/{}/deactivate", amira.id), &[])
+        .await;
+
+    let (status, html) = app.page("/policy/1/acknowledgements").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, lists) = html
+        .split_once("Not yet confirmed (1)")
+        .expect("only the head has not");
+    let (not_yet, confirmed) = lists.split_once("Confirmed (1)").expect("who has");
+    assert!(
+        confirmed.contains("Tom Reed") && confirmed.contains("Has left"),
+        "{confirmed}"
+    );
+    assert!(!not_yet.contains("Tom Reed"));
+    assert!(
+        !not_yet.contains("Amira Hussain") && !confirmed.contains("Amira Hussain"),
+        "a leaver who never confirmed is no longer asked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn markdown_is_rendered_but_scripts_and_javascript_links_are_not() {
     let app = TestApp::spawn().await;
     app.sign_in_as(Role::Headteacher).await;

@@ -13,7 +13,6 @@ use crate::clock::from_row;
 use crate::error::{AppError, FormErrors};
 use crate::ids::{AccountId, PersonId};
 use crate::moderation::views::ModerationSection;
-use crate::people::domain::Person;
 use crate::people::views::person_choices;
 use crate::web::form::Choice;
 use crate::web::outcome::{saved, Refusal};
@@ -60,11 +59,10 @@ pub async fn show_get(me: Signed, id: web::Path<AccountId>) -> Result<HttpRespon
             remove_url: format!("{}/custodians/{person}/remove", urls::account(id)),
         })
         .collect();
-    let mut seniors: Vec<&Person> = people
-        .values()
-        .filter(|p| valid_custodian(people, p.id) && !current.iter().any(|(c, _)| *c == p.id))
-        .collect();
-    seniors.sort_by(|a, b| a.name.cmp(&b.name));
+    let seniors = page
+        .seniors
+        .iter()
+        .filter(|p| !current.iter().any(|(c, _)| *c == p.id));
     render(AccountShowPage {
         account: row_view(account, overview, me.id, me.state.clock.now(), zone),
         opened: format!(

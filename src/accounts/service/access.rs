@@ -1,5 +1,6 @@
 //! Who may manage the official accounts, and the people the register
-//! names: everyone by id, and the custodians who can still act.
+//! names: a page's by id, a change's (with their addresses), and the
+//! custodians who can still act.
 
 use std::collections::HashMap;
 
@@ -9,15 +10,18 @@ use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::{AccountId, PersonId};
 use crate::people::actor::Actor;
-use crate::people::domain::Person;
-use crate::people::store as people_store;
+use crate::people::domain::Role;
+use crate::people::names::{self, Contact, Named};
 
 /// Why anyone but SLT and the head is refused.
 pub const MANAGERS_ONLY: &str =
     "Only the Senior Leadership Team and the headteacher manage the school's official accounts.";
 
-/// Everyone, by id.
-pub type People = HashMap<PersonId, Person>;
+/// The people a page names, by id.
+pub type People = HashMap<PersonId, Named>;
+
+/// Everyone a change may name or tell, by id.
+pub(super) type Contacts = HashMap<PersonId, Contact>;
 
 /// The acting manager's id: a member of SLT or the head, signed in.
 pub(super) fn manager(actor: &Actor) -> Result<PersonId, AppError> {
@@ -53,24 +57,31 @@ pub(super) fn open_account(
 /// Why a change that needs an open account is refused.
 pub(super) const CLOSED: &str = "This account is closed.";
 
-/// Whether a person may hold an account's login: SLT or the head.
-pub(super) fn is_senior(person: &Person) -> bool {
-    person.role.may_be_custodian()
+/// Whether a person in `role` may hold an account's login: SLT or the head.
+pub(super) fn is_senior(role: Role) -> bool {
+    role.may_be_custodian()
 }
 
-/// Everyone, by id, to name and address people in one query.
-pub(super) fn people_by_id(conn: &mut DbConnection) -> Result<People, AppError> {
-    Ok(people_store::list_people(conn)?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
+/// The roles of those who may hold an account's login.
+pub(super) fn senior_roles() -> Vec<Role> {
+    Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| is_senior(*r))
+        .collect()
+}
+
+/// Everyone, by id, to name and address the people a change tells, in one
+/// query.
+pub(super) fn contacts_by_id(conn: &mut DbConnection) -> Result<Contacts, AppError> {
+    names::contacts_by_id(conn)
 }
 
 /// The active members of SLT and the head, by name.
-pub(super) fn seniors(people: &People) -> Vec<Person> {
-    let mut all: Vec<Person> = people
+pub(super) fn seniors(people: &Contacts) -> Vec<Contact> {
+    let mut all: Vec<Contact> = people
         .values()
-        .filter(|p| p.active && is_senior(p))
+        .filter(|p| p.active && is_senior(p.role))
         .cloned()
         .collect();
     all.sort_by(|a, b| a.name.cmp(&b.name));
@@ -81,12 +92,12 @@ pub(super) fn seniors(people: &People) -> Vec<Person> {
 pub(super) fn valid_custodians(
     conn: &mut DbConnection,
     account: AccountId,
-    people: &People,
-) -> Result<Vec<Person>, AppError> {
+    people: &Contacts,
+) -> Result<Vec<Contact>, AppError> {
     Ok(store::list_current_custodians(conn, Some(account))?
         .into_iter()
         .filter_map(|c| PersonId::parse(&c.person_id).and_then(|id| people.get(&id)))
-        .filter(|p| p.active && is_senior(p))
+        .filter(|p| p.active && is_senior(p.role))
         .cloned()
         .collect())
 }

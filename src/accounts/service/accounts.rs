@@ -5,7 +5,7 @@
 use time::Date;
 
 use super::access::{
-    is_senior, manager, open_account, people_by_id, seniors, valid_custodians, CLOSED,
+    contacts_by_id, is_senior, manager, open_account, seniors, valid_custodians, CLOSED,
 };
 use super::grants::end_in_tx;
 use super::notice::{event, heads, recipients, tell};
@@ -26,12 +26,12 @@ use crate::web::format;
 pub fn open(tx: &mut Tx, new: Result<NewAccount, FormErrors>) -> Result<Account, AppError> {
     let me = manager(tx.actor)?;
     let new = new.or_else(|errors| tx.refuse(errors))?;
-    let people = people_by_id(tx.conn)?;
+    let people = contacts_by_id(tx.conn)?;
     let now = tx.now();
     let (opened_on, opener) = new
         .existing
         .unwrap_or_else(|| (format::local_date(now, tx.ctx.settings.time_zone), me));
-    if !people.get(&opener).is_some_and(is_senior) {
+    if !people.get(&opener).is_some_and(|p| is_senior(p.role)) {
         return tx.refuse_field(
             "opened_by",
             "Only a member of the Senior Leadership Team can have opened an official account",
@@ -111,7 +111,7 @@ pub fn close(
     let reason = reason.or_else(|errors| tx.refuse(errors))?;
     let found = open_account(tx.conn, account, "This account is already closed.")?;
     store::close_account(tx.conn, account, me, tx.now_row(), &reason)?;
-    let people = people_by_id(tx.conn)?;
+    let people = contacts_by_id(tx.conn)?;
     for grant in store::list_grants_for_account(tx.conn, account)?
         .into_iter()
         .filter(Grant::is_live)
@@ -137,7 +137,7 @@ pub fn record_password_change(
     let me = manager(tx.actor)?;
     let (changed_on, note) = change.or_else(|errors| tx.refuse(errors))?;
     let found = open_account(tx.conn, account, CLOSED)?;
-    let people = people_by_id(tx.conn)?;
+    let people = contacts_by_id(tx.conn)?;
     let custodians = valid_custodians(tx.conn, account, &people)?;
     if tx.actor.role() != Some(Role::Headteacher) && !custodians.iter().any(|c| c.id == me) {
         return Err(AppError::Forbidden(

@@ -1,7 +1,7 @@
 //! Who holds an official account's login: custodians added, removed, and
 //! custody ended when a person leaves SLT.
 
-use super::access::{is_senior, manager, open_account, people_by_id, valid_custodians, CLOSED};
+use super::access::{contacts_by_id, is_senior, manager, open_account, valid_custodians, CLOSED};
 use super::notice::event;
 use crate::accounts::store;
 use crate::audit::Action;
@@ -23,7 +23,7 @@ pub fn add_custodian(
     };
     let found = open_account(tx.conn, account, CLOSED)?;
     let who = people_store::get_person(tx.conn, person)?;
-    if !(who.active && is_senior(&who)) {
+    if !(who.active && is_senior(who.role)) {
         return Err(AppError::Conflict(
             "Only active members of the Senior Leadership Team hold an account's login.".into(),
         ));
@@ -46,7 +46,7 @@ pub fn add_custodian(
 pub fn remove_custodian(tx: &mut Tx, account: AccountId, person: PersonId) -> Result<(), AppError> {
     let me = manager(tx.actor)?;
     let found = store::get_account(tx.conn, account)?;
-    let people = people_by_id(tx.conn)?;
+    let people = contacts_by_id(tx.conn)?;
     let remaining = valid_custodians(tx.conn, account, &people)?
         .into_iter()
         .filter(|p| p.id != person)

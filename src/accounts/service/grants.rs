@@ -1,7 +1,7 @@
 //! Grants of an account's login: made, confirmed, revoked, expired and ended
 //! when the grantee may no longer hold them.
 
-use super::access::{manager, people_by_id, valid_custodians, People};
+use super::access::{contacts_by_id, manager, valid_custodians, Contacts};
 use super::notice::{event, heads, link, recipients};
 use crate::accounts::domain::{EndKind, Grant, NewGrant};
 use crate::accounts::emails;
@@ -33,7 +33,7 @@ pub fn grant(
             "This account is closed: no one can be given access to it",
         );
     }
-    let people = people_by_id(tx.conn)?;
+    let people = contacts_by_id(tx.conn)?;
     let Some(grantee) = people
         .get(&new.grantee)
         .filter(|p| p.active && p.role.may_hold_grants())
@@ -101,7 +101,7 @@ pub fn grant(
 /// account marked for a password change, the event and the emails.
 pub(super) fn end_in_tx(
     tx: &mut Tx,
-    people: &People,
+    people: &Contacts,
     grant: &Grant,
     kind: EndKind,
     reason: &str,
@@ -160,7 +160,7 @@ pub fn revoke(
     if !found.is_live() {
         return Err(AppError::Conflict("This access has already ended.".into()));
     }
-    let people = people_by_id(tx.conn)?;
+    let people = contacts_by_id(tx.conn)?;
     end_in_tx(tx, &people, &found, EndKind::Revoked, &reason)?;
     store::get_grant(tx.conn, grant)
 }
@@ -172,7 +172,7 @@ pub fn expire_due(conn: &mut DbConnection, ctx: &Ctx) -> Result<usize, AppError>
     let mut ended = 0;
     for grant in due {
         let done = tx::write(conn, ctx, &Actor::System, |tx| {
-            let people = people_by_id(tx.conn)?;
+            let people = contacts_by_id(tx.conn)?;
             end_in_tx(tx, &people, &grant, EndKind::Expired, "its end date passed")
         })?;
         ended += usize::from(done);
@@ -189,7 +189,7 @@ pub fn end_grants_of(
     kind: EndKind,
     reason: &str,
 ) -> Result<usize, AppError> {
-    let people = people_by_id(tx.conn)?;
+    let people = contacts_by_id(tx.conn)?;
     let mut ended = 0;
     for grant in store::list_grants_for_person(tx.conn, person)?
         .into_iter()

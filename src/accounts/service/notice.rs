@@ -1,12 +1,13 @@
 //! How a change to an official account is told: its audit event, and who
 //! is emailed (the emails are clause j's written record).
 
-use super::access::People;
+use super::access::Contacts;
 use crate::audit::{Action, NewEvent, Subject};
 use crate::error::AppError;
 use crate::ids::AccountId;
 use crate::mail::{Email, Recipient};
-use crate::people::domain::{Person, Role};
+use crate::people::domain::Role;
+use crate::people::names::Contact;
 use crate::tx::Tx;
 use crate::web::urls;
 
@@ -37,15 +38,15 @@ pub(super) fn tell(
     tx.send(email)
 }
 
-pub(super) fn recipient(person: &Person) -> Recipient {
+pub(super) fn recipient(person: &Contact) -> Recipient {
     Recipient::new(&person.name, &person.email)
 }
 
 /// `first` (whatever their standing), then each active person of
 /// `groups`, everyone once.
 pub(super) fn recipients(
-    first: Option<&Person>,
-    groups: impl IntoIterator<Item = Vec<Person>>,
+    first: Option<&Contact>,
+    groups: impl IntoIterator<Item = Vec<Contact>>,
 ) -> Vec<Recipient> {
     let mut to: Vec<Recipient> = first.map(recipient).into_iter().collect();
     for person in groups.into_iter().flatten() {
@@ -57,7 +58,7 @@ pub(super) fn recipients(
 }
 
 /// The active headteacher(s).
-pub(super) fn heads(people: &People) -> Vec<Person> {
+pub(super) fn heads(people: &Contacts) -> Vec<Contact> {
     people
         .values()
         .filter(|p| p.active && p.role == Role::Headteacher)

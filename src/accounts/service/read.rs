@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use time::PrimitiveDateTime;
 
-use super::access::{is_senior, managed, manager, people_by_id, People};
+use super::access::{managed, manager, senior_roles, People};
 use crate::accounts::domain::{Account, Grant};
 use crate::accounts::store;
 use crate::audit::store::{self as audit_store, EventFilter, EventRow};
@@ -16,7 +16,8 @@ use crate::mail::store::{self as mail_store, OutboxRow};
 use crate::moderation::domain::{Access as ModerationAccess, Entry as ModerationEntry};
 use crate::moderation::service as moderation;
 use crate::people::actor::Actor;
-use crate::people::domain::Person;
+use crate::people::domain::Role;
+use crate::people::names::{self, Named};
 use crate::state::Ctx;
 
 /// The most history events an account's page shows.
@@ -27,16 +28,47 @@ const CSV_HISTORY: i64 = 100_000;
 /// What the register knows about every account, gathered without a query per row.
 pub struct Overview {
     pub accounts: Vec<Account>,
+    /// The people it names: openers, custodians, who gave and holds access.
     pub people: People,
     pub custodians: HashMap<AccountId, Vec<(PersonId, PrimitiveDateTime)>>,
     pub live: Vec<Grant>,
 }
 
-/// The register, for anyone signed in: every account, everyone, current
-/// custodians and live grants.
+impl Overview {
+    /// Whom the register names.
+    fn named(&self) -> impl Iterator<Item = PersonId> + '_ {
+        let accounts = self
+            .accounts
+            .iter()
+            .flat_map(|a| [a.opened_by, a.entered_by]);
+        let custodians = self.custodians.values().flatten().map(|(id, _)| *id);
+        accounts.chain(custodians).chain(granted(&self.live))
+    }
+}
+
+/// Who holds and who gave these grants.
+fn granted(grants: &[Grant]) -> impl Iterator<Item = PersonId> + '_ {
+    grants.iter().flat_map(|g| [g.grantee_id, g.granted_by])
+}
+
+/// Who did these events (those done by a person).
+fn actors(events: &[EventRow]) -> impl Iterator<Item = PersonId> + '_ {
+    events
+        .iter()
+        .filter_map(|e| e.actor_id.as_deref().and_then(PersonId::parse))
+}
+
+/// The register, for anyone signed in: every account, the people it
+/// names, current custodians and live grants.
 pub fn read_overview(conn: &mut DbConnection, _: &Ctx, _: &Actor) -> Result<Overview, AppError> {
+    let mut overview = gather(conn)?;
+    overview.people = names::named(conn, overview.named())?;
+    Ok(overview)
+}
+
+/// The register with nobody named yet: the caller names whom it shows.
+fn gather(conn: &mut DbConnection) -> Result<Overview, AppError> {
     let accounts = store::list_accounts(conn)?;
-    let people = people_by_id(conn)?;
     let mut custodians: HashMap<AccountId, Vec<_>> = HashMap::new();
     for row in store::list_current_custodians(conn, None)? {
         if let (Some(account), Some(person)) = (
@@ -52,7 +84,7 @@ pub fn read_overview(conn: &mut DbConnection, _: &Ctx, _: &Actor) -> Result<Over
     let live = store::list_live_grants(conn)?;
     Ok(Overview {
         accounts,
-        people,
+        people: People::new(),
         custodians,
         live,
     })
@@ -85,11 +117,15 @@ fn account_history(
 /// moderation log's latest entries for those who may read it.
 pub struct AccountPage {
     pub account: Account,
+    /// The register, naming everyone the page shows.
     pub overview: Overview,
     pub grants: Vec<Grant>,
     pub history: Vec<EventRow>,
     /// The actor manages the accounts: they see every grant and may act.
     pub manages: bool,
+    /// Who a manager may add as a custodian of an open account: the active
+    /// members of SLT and the head, by name (those already custodians too).
+    pub seniors: Vec<Named>,
     pub moderation: Option<(ModerationAccess, Vec<ModerationEntry>)>,
 }
 
@@ -102,14 +138,14 @@ pub fn read_account_page(
     id: AccountId,
 ) -> Result<AccountPage, AppError> {
     let manages = manager(actor).is_ok();
-    let overview = read_overview(conn, ctx, actor)?;
+    let mut overview = gather(conn)?;
     let account = overview
         .accounts
         .iter()
         .find(|a| a.id == id)
         .cloned()
         .ok_or(AppError::NotFound)?;
-    let grants = store::list_grants_for_account(conn, id)?
+    let grants: Vec<Grant> = store::list_grants_for_account(conn, id)?
         .into_iter()
         .filter(|g| manages || actor.is(g.grantee_id))
         .collect();
@@ -119,18 +155,30 @@ pub fn read_account_page(
         Vec::new()
     };
     let moderation = moderation::read_section(conn, ctx, actor, &account)?;
+    let shown: Vec<PersonId> = overview
+        .named()
+        .chain(granted(&grants))
+        .chain(actors(&history))
+        .collect();
+    overview.people = names::named(conn, shown)?;
+    let seniors = if manages && account.is_open() {
+        by_name(names::list_active(conn, &senior_roles())?)
+    } else {
+        Vec::new()
+    };
     Ok(AccountPage {
         account,
         overview,
         grants,
         history,
         manages,
+        seniors,
         moderation,
     })
 }
 
 /// Sorts people by name.
-fn by_name(mut people: Vec<Person>) -> Vec<Person> {
+fn by_name(mut people: Vec<Named>) -> Vec<Named> {
     people.sort_by(|a, b| a.name.cmp(&b.name));
     people
 }
@@ -141,10 +189,9 @@ pub fn read_openers(
     conn: &mut DbConnection,
     _: &Ctx,
     actor: &Actor,
-) -> Result<Vec<Person>, AppError> {
+) -> Result<Vec<Named>, AppError> {
     manager(actor)?;
-    let people = people_by_id(conn)?;
-    Ok(by_name(people.into_values().filter(is_senior).collect()))
+    Ok(by_name(names::list_with_roles(conn, &senior_roles())?))
 }
 
 /// The account and who may be given its login, for the form that gives
@@ -154,17 +201,18 @@ pub fn read_grant_form(
     _: &Ctx,
     actor: &Actor,
     id: AccountId,
-) -> Result<(Account, Vec<Person>), AppError> {
+) -> Result<(Account, Vec<Named>), AppError> {
     let account = managed(conn, actor, id)?;
-    let grantees = people_by_id(conn)?
-        .into_values()
-        .filter(|p| p.active && p.role.may_hold_grants())
+    let roles: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| r.may_hold_grants())
         .collect();
-    Ok((account, by_name(grantees)))
+    Ok((account, by_name(names::list_active(conn, &roles)?)))
 }
 
-/// A grant's page: the grant, its account, everyone, and the outbox row of
-/// its written record.
+/// A grant's page: the grant, its account, who holds and who gave it, and
+/// the outbox row of its written record.
 pub struct GrantPage {
     pub grant: Grant,
     pub account: Account,
@@ -189,7 +237,7 @@ pub fn read_grant_page(
         ));
     }
     let account = store::get_account(conn, grant.account_id)?;
-    let people = people_by_id(conn)?;
+    let people = names::named(conn, granted(std::slice::from_ref(&grant)))?;
     let sent = match &grant.message_id {
         Some(message_id) => mail_store::find_by_message_id(conn, message_id)?,
         None => None,
@@ -228,8 +276,8 @@ pub fn read_close_page(
     Ok((account, live))
 }
 
-/// The account, its live grants and everyone, for an access review.
-/// Managers only.
+/// The account, its live grants and who holds and gave them, for an
+/// access review. Managers only.
 pub fn read_review_page(
     conn: &mut DbConnection,
     _: &Ctx,
@@ -237,15 +285,16 @@ pub fn read_review_page(
     id: AccountId,
 ) -> Result<(Account, Vec<Grant>, People), AppError> {
     let account = managed(conn, actor, id)?;
-    let live = store::list_grants_for_account(conn, id)?
+    let live: Vec<Grant> = store::list_grants_for_account(conn, id)?
         .into_iter()
         .filter(Grant::is_live)
         .collect();
-    Ok((account, live, people_by_id(conn)?))
+    let people = names::named(conn, granted(&live))?;
+    Ok((account, live, people))
 }
 
-/// The account, its whole history (newest first) and everyone, for its
-/// CSV. Managers only.
+/// The account, its whole history (newest first) and who did it, for
+/// its CSV. Managers only.
 pub fn read_history(
     conn: &mut DbConnection,
     _: &Ctx,
@@ -253,9 +302,7 @@ pub fn read_history(
     id: AccountId,
 ) -> Result<(Account, Vec<EventRow>, People), AppError> {
     let account = managed(conn, actor, id)?;
-    Ok((
-        account,
-        account_history(conn, id, CSV_HISTORY)?,
-        people_by_id(conn)?,
-    ))
+    let history = account_history(conn, id, CSV_HISTORY)?;
+    let people = names::named(conn, actors(&history))?;
+    Ok((account, history, people))
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::access::{manager, open_account, people_by_id, CLOSED};
+use super::access::{contacts_by_id, manager, open_account, CLOSED};
 use super::grants::end_in_tx;
 use super::notice::event;
 use crate::accounts::domain::{EndKind, Grant};
@@ -35,7 +35,7 @@ pub fn review(
         );
     }
     let chosen: Vec<(GrantId, bool)> = live.iter().map(|g| (g.id, decisions[&g.id])).collect();
-    let people = people_by_id(tx.conn)?;
+    let people = contacts_by_id(tx.conn)?;
     for grant in live.iter().filter(|g| !decisions[&g.id]) {
         end_in_tx(
             tx,

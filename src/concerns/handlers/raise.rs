@@ -30,7 +30,7 @@ async fn form_page(
             action: urls::CONCERNS,
             back: urls::CONCERNS,
             abouts: Choice::options(About::ALL, &typed.about),
-            people: person_choices(people.iter().filter(|p| p.active), &typed.about_person),
+            people: person_choices(&people, &typed.about_person),
             accounts: Choice::from_pairs(
                 open_accounts.map(|a| (a.id.to_string(), service::account_name(a))),
                 &typed.about_account,

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::access::{me, record_look, reviewing_as, reviews, visible, Look};
-use crate::accounts::domain::Account;
+use crate::accounts::domain::{Account, Platform};
 use crate::accounts::store as accounts_store;
 use crate::audit::store::{self as audit_store, EventFilter, EventRow};
 use crate::audit::Action;
@@ -15,12 +15,12 @@ use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::{ConcernId, EvidenceId};
 use crate::people::actor::Actor;
-use crate::people::domain::Person;
-use crate::people::store as people_store;
+use crate::people::domain::Role;
+use crate::people::names::{self, Named};
 use crate::state::Ctx;
 
-/// Names by id: of everyone (raisers, authors, those concerned), and of
-/// every official account ("Facebook @oakfield").
+/// Names by id: of the people a page shows (raisers, authors, those
+/// concerned), and of the official accounts ("Facebook @oakfield").
 pub struct Names {
     pub people: HashMap<String, String>,
     pub accounts: HashMap<String, String>,
@@ -35,23 +35,50 @@ impl Names {
             .unwrap_or_else(|| "A person".into())
     }
 
-    fn read(conn: &mut DbConnection) -> Result<Self, AppError> {
+    /// The names of these people and accounts (those that exist): two
+    /// queries, however many they are.
+    fn read(
+        conn: &mut DbConnection,
+        people: &[String],
+        accounts: &[String],
+    ) -> Result<Self, AppError> {
+        let people: Vec<&str> = people.iter().map(String::as_str).collect();
+        let accounts: Vec<&str> = accounts.iter().map(String::as_str).collect();
         Ok(Self {
-            people: people_store::list_people(conn)?
+            people: names::names_of(conn, &people)?.into_iter().collect(),
+            accounts: accounts_store::list_handles(conn, &accounts)?
                 .into_iter()
-                .map(|p| (p.id.to_string(), p.name))
-                .collect(),
-            accounts: accounts_store::list_accounts(conn)?
-                .into_iter()
-                .map(|a| (a.id.to_string(), account_name(&a)))
-                .collect(),
+                .map(|(id, platform, handle)| {
+                    let platform = Platform::parse(&platform).ok_or_else(|| {
+                        AppError::internal(anyhow::anyhow!("account {id}: unreadable row"))
+                    })?;
+                    Ok((id, handle_name(platform, &handle)))
+                })
+                .collect::<Result<_, AppError>>()?,
         })
+    }
+
+    /// The names a list of concerns shows: whom and what each is about.
+    fn of_concerns<'a>(
+        conn: &mut DbConnection,
+        concerns: impl IntoIterator<Item = &'a Concern>,
+    ) -> Result<Self, AppError> {
+        let (mut people, mut accounts) = (Vec::new(), Vec::new());
+        for c in concerns {
+            people.extend(c.raised.about_person.map(|p| p.to_string()));
+            accounts.extend(c.raised.about_account.map(|a| a.to_string()));
+        }
+        Self::read(conn, &people, &accounts)
     }
 }
 
 /// How an official account is named in a form and on a concern.
 pub fn account_name(account: &Account) -> String {
-    format!("{} {}", account.platform.label(), account.handle)
+    handle_name(account.platform, &account.handle)
+}
+
+fn handle_name(platform: Platform, handle: &str) -> String {
+    format!("{} {handle}", platform.label())
 }
 
 /// One's own concerns, and for a reviewer how many of theirs are open.
@@ -74,11 +101,11 @@ pub fn read_home(conn: &mut DbConnection, actor: &Actor) -> Result<Home, AppErro
     })
 }
 
-/// Who and what a concern can be about: everyone, and every official
-/// account. Anyone signed in may raise one.
-pub fn read_raise_form(conn: &mut DbConnection) -> Result<(Vec<Person>, Vec<Account>), AppError> {
+/// Who and what a concern can be about: everyone active, and every
+/// official account. Anyone signed in may raise one.
+pub fn read_raise_form(conn: &mut DbConnection) -> Result<(Vec<Named>, Vec<Account>), AppError> {
     Ok((
-        people_store::list_people(conn)?,
+        names::list_active(conn, Role::ALL)?,
         accounts_store::list_accounts(conn)?,
     ))
 }
@@ -106,11 +133,12 @@ pub fn read_review_queue(conn: &mut DbConnection, actor: &Actor) -> Result<Revie
             .filter(|c| c.raised.about_person != actor.id())
             .collect())
     };
+    let (open, closed) = (list(false, 500)?, list(true, 50)?);
     Ok(ReviewQueue {
+        names: Names::of_concerns(conn, open.iter().chain(&closed))?,
         reviewer,
-        open: list(false, 500)?,
-        closed: list(true, 50)?,
-        names: Names::read(conn)?,
+        open,
+        closed,
     })
 }
 
@@ -143,12 +171,22 @@ pub fn read_concern(
     } else {
         (Vec::new(), Vec::new())
     };
+    let mut people = vec![concern.raised_by.to_string()];
+    people.extend(concern.raised.about_person.map(|p| p.to_string()));
+    people.extend(entries.iter().map(|e| e.author_id.clone()));
+    people.extend(access.iter().filter_map(|e| e.actor_id.clone()));
+    let accounts: Vec<String> = concern
+        .raised
+        .about_account
+        .map(|a| a.to_string())
+        .into_iter()
+        .collect();
     Ok(ConcernPage {
         evidence: store::list_evidence(conn, id)?,
+        names: Names::read(conn, &people, &accounts)?,
         reviewing,
         entries,
         access,
-        names: Names::read(conn)?,
         concern,
     })
 }

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::ids::{DeclarationId, PersonId};
 use crate::people::actor::Actor;
 use crate::people::domain::{Person, Role};
+use crate::people::names::{self, Named};
 use crate::people::store as people_store;
 use crate::state::Ctx;
 
@@ -72,10 +73,10 @@ pub fn read_current(
 pub struct ReviewList {
     /// The declarations this role reviews that have not ended.
     pub all: Vec<(Declaration, VersionRow)>,
-    /// Everyone, by id, to name the declarants.
-    pub people: HashMap<PersonId, Person>,
+    /// The declarants, by id, to name them.
+    pub people: HashMap<PersonId, Named>,
     /// Where each person this reviewer sees stands this school year.
-    pub statuses: Vec<(Person, Answer)>,
+    pub statuses: Vec<(Named, Answer)>,
     /// The role reviewing: the head, or the chair for the head's own.
     pub role: Role,
 }
@@ -97,10 +98,7 @@ pub fn read_review_list(
         role,
         &[State::AwaitingReview, State::Returned, State::Acknowledged],
     )?;
-    let people: HashMap<PersonId, Person> = people_store::list_people(conn)?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let people = names::named(conn, all.iter().map(|(d, _)| d.declarant))?;
     // The head sees everyone's answers; the chair only the head's.
     let statuses = reconfirmation_status(conn, ctx)?
         .into_iter()

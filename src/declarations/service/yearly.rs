@@ -12,8 +12,8 @@ use crate::declarations::domain::{self, reviewer_role_for, State};
 use crate::declarations::emails;
 use crate::declarations::store;
 use crate::error::AppError;
-use crate::people::domain::{Person, Role};
-use crate::people::store as people_store;
+use crate::people::domain::Role;
+use crate::people::names::{self, Named};
 use crate::state::Ctx;
 use crate::tx::Tx;
 use crate::web::urls;
@@ -74,10 +74,9 @@ pub fn reconfirm(tx: &mut Tx, nil_return: bool) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Whom the yearly reconfirmation is for: every active member of staff.
-fn asked(person: &Person) -> bool {
-    person.active && person.role != Role::Chair
-}
+/// Whom the yearly reconfirmation is for: every active member of staff
+/// (the roles here; the queries take the active).
+const ASKED: [Role; 3] = [Role::Staff, Role::Slt, Role::Headteacher];
 
 /// Sends this year's asks and the 2- and 4-week reminders that are due;
 /// each person in their own transaction. Safe on several instances.
@@ -85,10 +84,7 @@ pub fn send_reconfirmation_requests(conn: &mut DbConnection, ctx: &Ctx) -> Resul
     let year = current_school_year(ctx);
     let label = domain::school_year_label(year);
     let link = ctx.settings.link(urls::DECLARATIONS);
-    let people: Vec<Person> = people_store::list_people(conn)?
-        .into_iter()
-        .filter(asked)
-        .collect();
+    let people = names::list_active_contacts(conn, &ASKED)?;
     let campaign = Campaign {
         key: format!("reconfirm:{year}"),
         reminders: [time::Duration::weeks(2), time::Duration::weeks(4)],
@@ -109,25 +105,22 @@ pub enum Answer {
     NeverAnswered,
 }
 
-/// Everyone asked, and where they stand this school year.
+/// Everyone asked, by name, and where they stand this school year.
 pub fn reconfirmation_status(
     conn: &mut DbConnection,
     ctx: &Ctx,
-) -> Result<Vec<(Person, Answer)>, AppError> {
+) -> Result<Vec<(Named, Answer)>, AppError> {
     let year = current_school_year(ctx);
-    let answers = store::list_reconfirmations(conn)?;
-    let declarants: HashSet<String> = store::list_declarants(conn)?.into_iter().collect();
-    let mut people: Vec<(Person, Answer)> = people_store::list_people(conn)?
+    let this_year: HashSet<String> = store::list_answered(conn, year)?.into_iter().collect();
+    let mut known: HashSet<String> = store::list_ever_answered(conn)?.into_iter().collect();
+    known.extend(store::list_declarants(conn)?);
+    let mut people: Vec<(Named, Answer)> = names::list_active(conn, &ASKED)?
         .into_iter()
-        .filter(asked)
         .map(|p| {
             let id = p.id.to_string();
-            let answer = if answers
-                .iter()
-                .any(|(who, y, _, _)| *who == id && *y == year)
-            {
+            let answer = if this_year.contains(&id) {
                 Answer::Confirmed
-            } else if declarants.contains(&id) || answers.iter().any(|(who, _, _, _)| *who == id) {
+            } else if known.contains(&id) {
                 Answer::Due
             } else {
                 Answer::NeverAnswered

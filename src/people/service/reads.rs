@@ -8,13 +8,14 @@ use crate::error::AppError;
 use crate::ids::PersonId;
 use crate::people::actor::Actor;
 use crate::people::domain::{HeldAccess, Person, Role};
+use crate::people::names::{self, Contact};
 use crate::people::store::{self, Party};
 use crate::state::Ctx;
 
 /// Everyone, the active first.
 pub fn read_people(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<Person>, AppError> {
     require_manager(actor)?;
-    store::list_people(conn)
+    names::list_people(conn)
 }
 
 /// A person's page: who they are, and every official account's login
@@ -52,9 +53,12 @@ pub struct HandoverPage {
     /// The offer that still waits, if any.
     pub pending: Option<Handover>,
     /// Everyone the chair may hand over to: active, not themselves, never
-    /// the head.
-    pub successors: Vec<Person>,
+    /// the head; by name.
+    pub successors: Vec<Contact>,
 }
+
+/// Whom the chair may hand over to: anyone but the head.
+const SUCCESSOR_ROLES: &[Role] = &[Role::Staff, Role::Slt, Role::Chair];
 
 /// The chair's handover page; refused unless the actor is the sitting chair.
 pub fn read_handover(
@@ -65,9 +69,9 @@ pub fn read_handover(
     let chair = sitting_chair(conn, actor)?;
     Ok(HandoverPage {
         pending: pending(conn, ctx, Party::From(chair.id))?,
-        successors: store::list_people(conn)?
+        successors: names::list_active_contacts(conn, SUCCESSOR_ROLES)?
             .into_iter()
-            .filter(|p| p.active && p.id != chair.id && p.role != Role::Headteacher)
+            .filter(|p| p.id != chair.id)
             .collect(),
     })
 }
