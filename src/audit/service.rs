@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use crate::audit::domain::{Action, NewEvent, Subject};
 use crate::audit::store::{self, EventLine, EventRow, VerificationRow};
-use crate::audit::timeline::SeqRange;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::EventId;
@@ -127,12 +126,7 @@ pub fn read_scope(
             timeline.refresh(conn)?;
             timeline.clone()
         };
-        // No event in the dates: a range with nothing in it.
-        Some(
-            timeline
-                .range(conn, narrow.from, narrow.until)?
-                .unwrap_or(SeqRange { first: 1, last: 0 }),
-        )
+        Some(timeline.window(conn, narrow.from, narrow.until)?)
     } else {
         None
     };

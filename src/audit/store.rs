@@ -7,7 +7,7 @@ use diesel::query_builder::{AstPass, QueryFragment};
 use time::PrimitiveDateTime;
 
 use super::domain::{Action, HEAD_CONCERN, HIDDEN_FROM_HEAD, LADO_CONCERN};
-use super::timeline::SeqRange;
+use super::timeline::{SeqRange, SeqWindow};
 use crate::db::schema::{audit_events, audit_head, audit_verifications};
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -121,9 +121,9 @@ pub struct EventFilter {
     pub also_subject_type: Option<String>,
     /// Never events about records of these types.
     pub hidden_subject_types: Vec<String>,
-    /// Only events with these sequence numbers: a date filter's range
-    /// (`from` and `until` still apply within it).
-    pub seqs: Option<SeqRange>,
+    /// Only events with these sequence numbers: where a date filter's
+    /// events are (`from` and `until` still apply within it).
+    pub seqs: Option<SeqWindow>,
 }
 
 /// The sequence number of the event with this id, for paging.
@@ -186,20 +186,60 @@ impl EventFilter {
     }
 }
 
-/// The events `filter` lets through with a sequence number below
-/// `before_seq`, in no order yet, every column.
-fn narrowed<'a>(filter: &EventFilter, before_seq: Option<i64>) -> audit_events::BoxedQuery<'a, Db> {
+/// A part of the log a filter looks in.
+#[derive(Clone, Copy)]
+enum Part<'f> {
+    All,
+    Range(SeqRange),
+    Listed(&'f [i64]),
+}
+
+/// Where `filter` looks: the whole log, or a date filter's range and the
+/// events off the line in its dates.
+fn parts(filter: &EventFilter) -> Vec<Part<'_>> {
+    match &filter.seqs {
+        None => vec![Part::All],
+        Some(window) => window
+            .range
+            .map(Part::Range)
+            .into_iter()
+            .chain((!window.off_line.is_empty()).then_some(Part::Listed(&window.off_line)))
+            .collect(),
+    }
+}
+
+/// Newest first, the first `limit` of what the parts gave.
+fn newest<T>(mut rows: Vec<T>, seq: impl Fn(&T) -> i64, limit: usize, parts: usize) -> Vec<T> {
+    if parts > 1 {
+        rows.sort_unstable_by_key(|row| std::cmp::Reverse(seq(row)));
+        rows.dedup_by_key(|row| seq(row));
+        rows.truncate(limit);
+    }
+    rows
+}
+
+/// The events `filter` lets through in `part` with a sequence number
+/// below `before_seq`, in no order yet, every column.
+fn narrowed<'a>(
+    filter: &EventFilter,
+    part: Part<'_>,
+    before_seq: Option<i64>,
+) -> audit_events::BoxedQuery<'a, Db> {
     let mut query = audit_events::table.into_boxed();
+    match part {
+        Part::All => {}
+        Part::Range(range) => {
+            query = query
+                .filter(audit_events::seq.ge(range.first))
+                .filter(audit_events::seq.le(range.last));
+        }
+        Part::Listed(seqs) => query = query.filter(audit_events::seq.eq_any(seqs.to_vec())),
+    }
     if let Some(actor) = &filter.actor_id {
         query = query.filter(audit_events::actor_id.eq(actor.clone()));
     }
     if let Some(action) = &filter.action {
         query = query.filter(audit_events::action.eq(action.clone()));
-    }
-    if let Some(range) = filter.seqs {
-        query = query
-            .filter(audit_events::seq.ge(range.first))
-            .filter(audit_events::seq.le(range.last));
     }
     if let Some(from) = filter.from {
         query = query.filter(audit_events::occurred_at.ge(from));
@@ -240,11 +280,19 @@ pub fn list_events(
     before_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<EventRow>, AppError> {
-    Ok(narrowed(filter, before_seq)
-        .select(EventRow::as_select())
-        .order(audit_events::seq.desc())
-        .limit(limit)
-        .load(conn)?)
+    let parts = parts(filter);
+    let mut rows = Vec::new();
+    for part in &parts {
+        rows.extend(
+            narrowed(filter, *part, before_seq)
+                .select(EventRow::as_select())
+                .order(audit_events::seq.desc())
+                .limit(limit)
+                .load(conn)?,
+        );
+    }
+    let limit = usize::try_from(limit).unwrap_or(0);
+    Ok(newest(rows, |row| row.seq, limit, parts.len()))
 }
 
 /// Newest first, one page of events (without their data and hashes)
@@ -255,10 +303,17 @@ pub fn list_lines(
     before_seq: Option<i64>,
     page_size: u16,
 ) -> Result<Vec<EventLine>, AppError> {
-    Ok(narrowed(filter, before_seq)
-        .select(EventLine::as_select())
-        .order(NewestFirst(page_size))
-        .load(conn)?)
+    let parts = parts(filter);
+    let mut rows = Vec::new();
+    for part in &parts {
+        rows.extend(
+            narrowed(filter, *part, before_seq)
+                .select(EventLine::as_select())
+                .order(NewestFirst(page_size))
+                .load(conn)?,
+        );
+    }
+    Ok(newest(rows, |row| row.seq, page_size.into(), parts.len()))
 }
 
 /// `ORDER BY seq DESC LIMIT <n>`, the limit written into the statement.

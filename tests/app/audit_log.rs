@@ -357,6 +357,8 @@ async fn a_date_filter_shows_exactly_the_events_of_those_days_even_after_the_clo
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     };
     let marker = |day: &str, i: usize| format!("Marker {day}-{i:02}");
+    // The clock jumps ahead for one event, early in the log.
+    event_at(&app, datetime!(2027-06-01 09:00 UTC), "Marker Future");
     // Tuesday the 24th, then Wednesday the 25th: more than a page each.
     for i in 0..60 {
         let at = datetime!(2026-11-24 09:00 UTC) + time::Duration::minutes(i as i64);
@@ -390,9 +392,12 @@ async fn a_date_filter_shows_exactly_the_events_of_those_days_even_after_the_clo
     // Up to Tuesday, with no start: the same markers.
     let shown = summaries_on_every_page(&app, "/audit?until=2026-11-24").await;
     assert_eq!(markers_only(shown), expected);
-    // From Wednesday: all of Wednesday's, and not the late Tuesday one.
+    // From Wednesday: all of Wednesday's, not the late Tuesday one, and the
+    // one stamped ahead, oldest in the log.
     let shown = summaries_on_every_page(&app, "/audit?from=2026-11-25").await;
-    assert_eq!(markers_only(shown), wednesday);
+    let mut expected = wednesday.clone();
+    expected.push("Marker Future".to_owned());
+    assert_eq!(markers_only(shown), expected);
 
     // Later the clock jumps ahead to Friday, then back to Thursday: the
     // first event stamped on Thursday or after was appended after Friday's.
@@ -400,14 +405,19 @@ async fn a_date_filter_shows_exactly_the_events_of_those_days_even_after_the_clo
     event_at(&app, datetime!(2026-11-26 08:00 UTC), "Marker Thu-back");
     sign_in_again().await;
     let shown = summaries_on_every_page(&app, "/audit?from=2026-11-26").await;
-    assert_eq!(markers_only(shown), ["Marker Thu-back", "Marker Fri-00"]);
+    assert_eq!(
+        markers_only(shown),
+        ["Marker Thu-back", "Marker Fri-00", "Marker Future"]
+    );
     let shown = summaries_on_every_page(&app, "/audit?from=2026-11-26&until=2026-11-26").await;
     assert_eq!(markers_only(shown), ["Marker Thu-back"]);
     let shown = summaries_on_every_page(&app, "/audit?from=2026-11-25&until=2026-11-25").await;
     assert_eq!(markers_only(shown), wednesday);
+    let shown = summaries_on_every_page(&app, "/audit?from=2027-06-01").await;
+    assert_eq!(markers_only(shown), ["Marker Future"]);
     // Days with no event, on either side, and dates given the wrong way round.
     for path in [
-        "/audit?from=2026-11-28",
+        "/audit?from=2026-11-28&until=2027-05-31",
         "/audit?until=2026-11-23",
         "/audit?from=2026-11-25&until=2026-11-24",
     ] {
@@ -418,7 +428,7 @@ async fn a_date_filter_shows_exactly_the_events_of_those_days_even_after_the_clo
     }
     // The whole log, unfiltered, still pages through every marker.
     let shown = summaries_on_every_page(&app, "/audit").await;
-    assert_eq!(markers_only(shown).len(), 60 + 61 + 1 + 2);
+    assert_eq!(markers_only(shown).len(), 1 + 60 + 61 + 1 + 2);
     assert!(verify(&app).ok());
 }
 
