@@ -186,6 +186,12 @@ impl EventFilter {
     }
 }
 
+diesel::define_sql_function! {
+    /// `COALESCE(t, t)`: the time as it is, in a form no index answers.
+    #[sql_name = "COALESCE"]
+    fn as_is(x: diesel::sql_types::Timestamp, y: diesel::sql_types::Timestamp) -> diesel::sql_types::Timestamp;
+}
+
 /// A part of the log a filter looks in.
 #[derive(Clone, Copy)]
 enum Part<'f> {
@@ -241,11 +247,28 @@ fn narrowed<'a>(
     if let Some(action) = &filter.action {
         query = query.filter(audit_events::action.eq(action.clone()));
     }
+    // Within a range of sequence numbers, the time is checked on each row
+    // the range walk meets, never looked up: PostgreSQL plans a kept
+    // statement once for all values, and would otherwise reach for the
+    // index on time, read a whole year of it and sort it (11 ms at 200 000
+    // events) instead of walking back fifty rows. Checked all the same, so
+    // that nothing outside the dates is ever shown.
+    let walked = matches!(part, Part::Range(_));
     if let Some(from) = filter.from {
-        query = query.filter(audit_events::occurred_at.ge(from));
+        query = match walked {
+            true => {
+                query.filter(as_is(audit_events::occurred_at, audit_events::occurred_at).ge(from))
+            }
+            false => query.filter(audit_events::occurred_at.ge(from)),
+        };
     }
     if let Some(until) = filter.until {
-        query = query.filter(audit_events::occurred_at.lt(until));
+        query = match walked {
+            true => {
+                query.filter(as_is(audit_events::occurred_at, audit_events::occurred_at).lt(until))
+            }
+            false => query.filter(audit_events::occurred_at.lt(until)),
+        };
     }
     if let Some(ids) = &filter.subject_ids {
         let scope = audit_events::subject_id
