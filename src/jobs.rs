@@ -115,6 +115,7 @@ mod tests {
                 end_custody: |_, _, _, _, _| Ok(0),
                 held_access: |_, _| Ok(Vec::new()),
             },
+            caches: Arc::default(),
         };
         let jobs = [
             Job {

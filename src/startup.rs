@@ -40,6 +40,7 @@ pub fn ctx(settings: Arc<Settings>, clock: Arc<dyn Clock>) -> Ctx {
         settings,
         clock,
         hooks: crate::accounts::service::HOOKS,
+        caches: Arc::default(),
     }
 }
 
@@ -119,6 +120,7 @@ impl Application {
             sign_in_limiter: Arc::new(throttle::address_limiter()),
             reset_limiter: Arc::new(throttle::reset_address_limiter()),
             hooks: crate::accounts::service::HOOKS,
+            caches: Arc::default(),
         };
         let ctx = state.ctx();
         let setup_link = db

@@ -1,7 +1,5 @@
 //! Browsing, exporting and verifying the audit log.
 
-use std::collections::HashMap;
-
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 use serde::{Deserialize, Serialize};
@@ -18,7 +16,7 @@ use crate::web::form::Choice;
 use crate::web::signed::Signed;
 use crate::web::{csv, format, render, see_other, urls};
 
-const PAGE_SIZE: i64 = 50;
+const PAGE_SIZE: u16 = 50;
 const EXPORT_BATCH: i64 = 1_000;
 
 /// The filter as the page's GET form sends it; the same, but `before`,
@@ -79,16 +77,15 @@ pub async fn list_get(me: Signed, query: web::Query<AuditQuery>) -> Result<HttpR
     let before = query.before.clone();
     let service::LogPage {
         people,
+        names,
         events: rows,
         last_verification: last,
     } = me
-        .read(move |conn, _, actor| service::read_log(conn, actor, narrow, before, PAGE_SIZE))
+        .read(move |conn, ctx, actor| {
+            service::read_log(conn, ctx, actor, narrow, before, PAGE_SIZE)
+        })
         .await?;
-    let names: HashMap<String, String> = people
-        .iter()
-        .map(|p| (p.id.to_string(), p.name.clone()))
-        .collect();
-    let older_href = (rows.len() as i64 == PAGE_SIZE)
+    let older_href = (rows.len() == usize::from(PAGE_SIZE))
         .then(|| {
             rows.last().map(|r| {
                 format!(
@@ -118,7 +115,7 @@ pub async fn list_get(me: Signed, query: web::Query<AuditQuery>) -> Result<HttpR
     render(AuditListPage {
         events,
         people: Choice::from_pairs(
-            people.iter().map(|p| (p.id.to_string(), p.name.as_str())),
+            people.iter().map(|(id, name)| (id.as_str(), name.as_str())),
             &query.person,
         ),
         // The log names actions by their codes, so the filter does too.
@@ -155,14 +152,9 @@ pub async fn export_get(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (narrow, _) = build_filter(&query, me.zone());
-    let scope = me
-        .read(move |conn, _, actor| service::read_scope(conn, actor, narrow))
+    let (scope, names) = me
+        .read(move |conn, ctx, actor| service::read_export(conn, ctx, actor, narrow))
         .await?;
-    let names: HashMap<String, String> = scope
-        .people
-        .iter()
-        .map(|p| (p.id.to_string(), p.name.clone()))
-        .collect();
     let mut before = None;
     Ok(csv::stream(
         me.state.db.clone(),

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod handlers;
 pub mod service;
 pub mod store;
+pub mod timeline;
 pub mod views;
 
 use actix_web::web;

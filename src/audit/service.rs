@@ -4,13 +4,16 @@
 //! head never what concerns a concern about the head, the chair only what
 //! concerns the head.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::audit::domain::{Action, NewEvent, Subject};
-use crate::audit::store::{self, EventRow, VerificationRow};
+use crate::audit::store::{self, EventLine, EventRow, VerificationRow};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::ids::EventId;
 use crate::people::actor::Actor;
-use crate::people::domain::{Person, Role};
+use crate::people::domain::Role;
 use crate::people::store as people_store;
 use crate::state::Ctx;
 use crate::tx;
@@ -77,8 +80,6 @@ pub fn verify_and_record(
 /// made only by [`read_scope`], so that no read skips the check.
 pub struct Scope {
     filter: EventFilter,
-    /// Everyone, to name the actors.
-    pub people: Vec<Person>,
 }
 
 impl Scope {
@@ -92,51 +93,108 @@ impl Scope {
     ) -> Result<Vec<EventRow>, AppError> {
         store::list_events(conn, &self.filter, before_seq, limit)
     }
+
+    /// Newest first, one page of events in scope with a sequence number
+    /// below `before_seq`, without their data and hashes.
+    pub fn lines(
+        &self,
+        conn: &mut DbConnection,
+        before_seq: Option<i64>,
+        page_size: u16,
+    ) -> Result<Vec<EventLine>, AppError> {
+        store::list_lines(conn, &self.filter, before_seq, page_size)
+    }
 }
 
 /// What the actor may see of the log, narrowed by `narrow`'s person,
-/// action and dates.
+/// action and dates. Dates narrow to a range of sequence numbers too, found
+/// through the index on time (`audit::timeline`).
 pub fn read_scope(
     conn: &mut DbConnection,
+    ctx: &Ctx,
     actor: &Actor,
     narrow: EventFilter,
 ) -> Result<Scope, AppError> {
     let role = reader(actor)?;
-    let people = people_store::list_people(conn)?;
+    let seqs = if narrow.from.is_some() || narrow.until.is_some() {
+        let timeline = {
+            let mut timeline = ctx
+                .caches
+                .audit_timeline
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            timeline.refresh(conn)?;
+            timeline.clone()
+        };
+        Some(timeline.window(conn, narrow.from, narrow.until)?)
+    } else {
+        None
+    };
     let filter = EventFilter {
         actor_id: narrow.actor_id,
         action: narrow.action,
         from: narrow.from,
         until: narrow.until,
-        ..store::reader_scope(conn, role, &people)?
+        seqs,
+        ..store::reader_scope(conn, role)?
     };
-    Ok(Scope { filter, people })
+    Ok(Scope { filter })
+}
+
+/// The export's scope, and everyone's names for the actors in it (read
+/// once: the export streams in batches).
+pub fn read_export(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    narrow: EventFilter,
+) -> Result<(Scope, HashMap<String, String>), AppError> {
+    let scope = read_scope(conn, ctx, actor, narrow)?;
+    let names = people_store::list_names(conn)?.into_iter().collect();
+    Ok((scope, names))
 }
 
 /// A page of the log, newest first.
 pub struct LogPage {
-    pub people: Vec<Person>,
-    pub events: Vec<EventRow>,
+    /// Everyone's (id, name), for the people filter.
+    pub people: Arc<Vec<(String, String)>>,
+    /// The names of the people who acted in `events`, by id.
+    pub names: HashMap<String, String>,
+    pub events: Vec<EventLine>,
     pub last_verification: Option<VerificationRow>,
 }
 
-/// The log page: `limit` events the actor may see, older than the event
-/// `before` (by its id), and when the chain was last verified.
+/// The log page: `page_size` events the actor may see, older than the
+/// event `before` (by its id), who acted in them, and when the chain was
+/// last verified.
 pub fn read_log(
     conn: &mut DbConnection,
+    ctx: &Ctx,
     actor: &Actor,
     narrow: EventFilter,
     before: Option<String>,
-    limit: i64,
+    page_size: u16,
 ) -> Result<LogPage, AppError> {
-    let scope = read_scope(conn, actor, narrow)?;
+    let scope = read_scope(conn, ctx, actor, narrow)?;
     let before = match before {
         Some(id) => store::seq_of(conn, &id)?,
         None => None,
     };
-    let events = scope.events(conn, before, limit)?;
+    let events = scope.lines(conn, before, page_size)?;
+    let mut actors: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e.actor_id.as_deref())
+        .collect();
+    actors.sort_unstable();
+    actors.dedup();
+    let names = people_store::names_of(conn, &actors)?.into_iter().collect();
+    let people = ctx
+        .caches
+        .people_names
+        .get(people_store::changes(), || people_store::list_names(conn))?;
     Ok(LogPage {
-        people: scope.people,
+        people,
+        names,
         events,
         last_verification: store::find_last_verification(conn)?,
     })

@@ -1,13 +1,20 @@
 //! Queries on the audit log. No HTTP here.
 
+use diesel::dsl::max;
+use diesel::expression::{AppearsOnTable, Expression};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment};
 use time::PrimitiveDateTime;
 
 use super::domain::{Action, HEAD_CONCERN, HIDDEN_FROM_HEAD, LADO_CONCERN};
+use super::timeline::{SeqRange, SeqWindow};
 use crate::db::schema::{audit_events, audit_head, audit_verifications};
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::people::domain::{Person, Role};
+use crate::people::domain::Role;
+use crate::people::store as people_store;
+
+type Db = <DbConnection as Connection>::Backend;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = audit_events)]
@@ -24,6 +31,22 @@ pub struct EventRow {
     pub data: String,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// An event as the log's page shows it: what the full row has but its
+/// data and the chain's hashes.
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = audit_events)]
+pub struct EventLine {
+    pub seq: i64,
+    pub id: String,
+    pub occurred_at: PrimitiveDateTime,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub summary: String,
 }
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
@@ -64,7 +87,7 @@ pub fn get_head(conn: &mut DbConnection) -> Result<(i64, String), AppError> {
     Ok(audit_head::table
         .find(1)
         .select((audit_head::last_seq, audit_head::last_hash))
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// A page of the chain in order, from just after `after_seq` up to `last_seq`.
@@ -98,6 +121,9 @@ pub struct EventFilter {
     pub also_subject_type: Option<String>,
     /// Never events about records of these types.
     pub hidden_subject_types: Vec<String>,
+    /// Only events with these sequence numbers: where a date filter's
+    /// events are (`from` and `until` still apply within it).
+    pub seqs: Option<SeqWindow>,
 }
 
 /// The sequence number of the event with this id, for paging.
@@ -105,7 +131,7 @@ pub fn seq_of(conn: &mut DbConnection, id: &str) -> Result<Option<i64>, AppError
     Ok(audit_events::table
         .filter(audit_events::id.eq(id))
         .select(audit_events::seq)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -113,12 +139,12 @@ pub fn seq_of(conn: &mut DbConnection, id: &str) -> Result<Option<i64>, AppError
 /// chair's view reaching everyone who was ever headteacher, not only who is
 /// now. SECURITY: otherwise a head who made a successor and stepped down
 /// would take their whole record out of the chair's sight.
-pub fn reader_scope(
-    conn: &mut DbConnection,
-    role: Role,
-    people: &[Person],
-) -> Result<EventFilter, AppError> {
-    let mut filter = EventFilter::for_reader(role, people);
+pub fn reader_scope(conn: &mut DbConnection, role: Role) -> Result<EventFilter, AppError> {
+    let heads = match role {
+        Role::Chair => people_store::list_ids_with_role(conn, Role::Headteacher)?,
+        _ => Vec::new(),
+    };
+    let mut filter = EventFilter::for_reader(role, heads);
     if let Some(ids) = filter.subject_ids.as_mut() {
         let former: Vec<String> = audit_events::table
             .filter(audit_events::action.eq(Action::PersonRoleChanged.as_str()))
@@ -142,20 +168,15 @@ impl EventFilter {
     ///
     /// SECURITY: the head never sees events about a concern about the head,
     /// nor about one sent straight to the LADO; the chair not the latter.
-    pub fn for_reader(role: Role, people: &[Person]) -> Self {
+    /// `heads`: who is headteacher now (the chair's view).
+    pub fn for_reader(role: Role, heads: Vec<String>) -> Self {
         match role {
             Role::Headteacher => EventFilter {
                 hidden_subject_types: HIDDEN_FROM_HEAD.iter().map(|t| (*t).into()).collect(),
                 ..EventFilter::default()
             },
             Role::Chair => EventFilter {
-                subject_ids: Some(
-                    people
-                        .iter()
-                        .filter(|p| p.role == Role::Headteacher)
-                        .map(|p| p.id.to_string())
-                        .collect(),
-                ),
+                subject_ids: Some(heads),
                 also_subject_type: Some(HEAD_CONCERN.into()),
                 hidden_subject_types: vec![LADO_CONCERN.into()],
                 ..EventFilter::default()
@@ -165,29 +186,89 @@ impl EventFilter {
     }
 }
 
-/// Newest first, `limit` events with a sequence number below `before_seq`.
-pub fn list_events(
-    conn: &mut DbConnection,
+diesel::define_sql_function! {
+    /// `COALESCE(t, t)`: the time as it is, in a form no index answers.
+    #[sql_name = "COALESCE"]
+    fn as_is(x: diesel::sql_types::Timestamp, y: diesel::sql_types::Timestamp) -> diesel::sql_types::Timestamp;
+}
+
+/// A part of the log a filter looks in.
+#[derive(Clone, Copy)]
+enum Part<'f> {
+    All,
+    Range(SeqRange),
+    Listed(&'f [i64]),
+}
+
+/// Where `filter` looks: the whole log, or a date filter's range and the
+/// events off the line in its dates.
+fn parts(filter: &EventFilter) -> Vec<Part<'_>> {
+    match &filter.seqs {
+        None => vec![Part::All],
+        Some(window) => window
+            .range
+            .map(Part::Range)
+            .into_iter()
+            .chain((!window.off_line.is_empty()).then_some(Part::Listed(&window.off_line)))
+            .collect(),
+    }
+}
+
+/// Newest first, the first `limit` of what the parts gave.
+fn newest<T>(mut rows: Vec<T>, seq: impl Fn(&T) -> i64, limit: usize, parts: usize) -> Vec<T> {
+    if parts > 1 {
+        rows.sort_unstable_by_key(|row| std::cmp::Reverse(seq(row)));
+        rows.dedup_by_key(|row| seq(row));
+        rows.truncate(limit);
+    }
+    rows
+}
+
+/// The events `filter` lets through in `part` with a sequence number
+/// below `before_seq`, in no order yet, every column.
+fn narrowed<'a>(
     filter: &EventFilter,
+    part: Part<'_>,
     before_seq: Option<i64>,
-    limit: i64,
-) -> Result<Vec<EventRow>, AppError> {
-    let mut query = audit_events::table
-        .select(EventRow::as_select())
-        .order(audit_events::seq.desc())
-        .limit(limit)
-        .into_boxed();
+) -> audit_events::BoxedQuery<'a, Db> {
+    let mut query = audit_events::table.into_boxed();
+    match part {
+        Part::All => {}
+        Part::Range(range) => {
+            query = query
+                .filter(audit_events::seq.ge(range.first))
+                .filter(audit_events::seq.le(range.last));
+        }
+        Part::Listed(seqs) => query = query.filter(audit_events::seq.eq_any(seqs.to_vec())),
+    }
     if let Some(actor) = &filter.actor_id {
         query = query.filter(audit_events::actor_id.eq(actor.clone()));
     }
     if let Some(action) = &filter.action {
         query = query.filter(audit_events::action.eq(action.clone()));
     }
+    // Within a range of sequence numbers, the time is checked on each row
+    // the range walk meets, never looked up: PostgreSQL plans a kept
+    // statement once for all values, and would otherwise reach for the
+    // index on time, read a whole year of it and sort it (11 ms at 200 000
+    // events) instead of walking back fifty rows. Checked all the same, so
+    // that nothing outside the dates is ever shown.
+    let walked = matches!(part, Part::Range(_));
     if let Some(from) = filter.from {
-        query = query.filter(audit_events::occurred_at.ge(from));
+        query = match walked {
+            true => {
+                query.filter(as_is(audit_events::occurred_at, audit_events::occurred_at).ge(from))
+            }
+            false => query.filter(audit_events::occurred_at.ge(from)),
+        };
     }
     if let Some(until) = filter.until {
-        query = query.filter(audit_events::occurred_at.lt(until));
+        query = match walked {
+            true => {
+                query.filter(as_is(audit_events::occurred_at, audit_events::occurred_at).lt(until))
+            }
+            false => query.filter(audit_events::occurred_at.lt(until)),
+        };
     }
     if let Some(ids) = &filter.subject_ids {
         let scope = audit_events::subject_id
@@ -198,9 +279,11 @@ pub fn list_events(
             None => query.filter(scope),
         };
     }
-    if !filter.hidden_subject_types.is_empty() {
-        query =
-            query.filter(audit_events::subject_type.ne_all(filter.hidden_subject_types.clone()));
+    // One `<>` each rather than `NOT IN (...)`: diesel does not keep a
+    // statement with a list of values prepared, and the head reads this
+    // one on every visit to the log.
+    for kind in &filter.hidden_subject_types {
+        query = query.filter(audit_events::subject_type.ne(kind.clone()));
     }
     if let Some((kind, id)) = &filter.subject {
         query = query
@@ -210,7 +293,72 @@ pub fn list_events(
     if let Some(before) = before_seq {
         query = query.filter(audit_events::seq.lt(before));
     }
-    Ok(query.load(conn)?)
+    query
+}
+
+/// Newest first, `limit` events with a sequence number below `before_seq`.
+pub fn list_events(
+    conn: &mut DbConnection,
+    filter: &EventFilter,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EventRow>, AppError> {
+    let parts = parts(filter);
+    let mut rows = Vec::new();
+    for part in &parts {
+        rows.extend(
+            narrowed(filter, *part, before_seq)
+                .select(EventRow::as_select())
+                .order(audit_events::seq.desc())
+                .limit(limit)
+                .load(conn)?,
+        );
+    }
+    let limit = usize::try_from(limit).unwrap_or(0);
+    Ok(newest(rows, |row| row.seq, limit, parts.len()))
+}
+
+/// Newest first, one page of events (without their data and hashes)
+/// with a sequence number below `before_seq`.
+pub fn list_lines(
+    conn: &mut DbConnection,
+    filter: &EventFilter,
+    before_seq: Option<i64>,
+    page_size: u16,
+) -> Result<Vec<EventLine>, AppError> {
+    let parts = parts(filter);
+    let mut rows = Vec::new();
+    for part in &parts {
+        rows.extend(
+            narrowed(filter, *part, before_seq)
+                .select(EventLine::as_select())
+                .order(NewestFirst(page_size))
+                .load(conn)?,
+        );
+    }
+    Ok(newest(rows, |row| row.seq, page_size.into(), parts.len()))
+}
+
+/// `ORDER BY seq DESC LIMIT <n>`, the limit written into the statement.
+/// Diesel binds a `LIMIT`, and SQLite plans with a bound limit's value, so
+/// it throws the prepared statement away whenever the limit is bound again
+/// (every time, even to the same value): the log's page would be compiled
+/// afresh on every visit.
+#[derive(Debug, Clone, Copy)]
+struct NewestFirst(u16);
+
+impl Expression for NewestFirst {
+    type SqlType = diesel::sql_types::BigInt;
+}
+
+impl<QS> AppearsOnTable<QS> for NewestFirst {}
+
+impl QueryFragment<Db> for NewestFirst {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Db>) -> QueryResult<()> {
+        audit_events::seq.walk_ast(out.reborrow())?;
+        out.push_sql(&format!(" DESC LIMIT {}", self.0));
+        Ok(())
+    }
 }
 
 pub fn insert_verification(conn: &mut DbConnection, row: &VerificationRow) -> Result<(), AppError> {
@@ -220,12 +368,19 @@ pub fn insert_verification(conn: &mut DbConnection, row: &VerificationRow) -> Re
     Ok(())
 }
 
+/// The latest verification: the index on time's last entry, looked up
+/// by `max` rather than `ORDER BY ... LIMIT 1` (a bound limit, which SQLite
+/// prepares again every time).
 pub fn find_last_verification(
     conn: &mut DbConnection,
 ) -> Result<Option<VerificationRow>, AppError> {
+    let inner = diesel::alias!(audit_verifications as latest);
+    let latest = inner
+        .select(max(inner.field(audit_verifications::verified_at)))
+        .single_value();
     Ok(audit_verifications::table
-        .order(audit_verifications::verified_at.desc())
+        .filter(audit_verifications::verified_at.nullable().eq(latest))
         .select(VerificationRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }

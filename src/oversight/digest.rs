@@ -87,7 +87,7 @@ fn send_one(
         let filter = EventFilter {
             from: Some(to_row(from)),
             until: Some(to_row(due_at)),
-            ..audit_store::reader_scope(tx.conn, person.role, &people)?
+            ..audit_store::reader_scope(tx.conn, person.role)?
         };
         let events = audit_store::list_events(tx.conn, &filter, None, 100_000)?;
         let actors: Vec<&str> = events

@@ -1,5 +1,7 @@
 //! Queries on people. No HTTP here.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
@@ -41,8 +43,24 @@ impl TryFrom<PersonRow> for Person {
     }
 }
 
+/// Counts this process's writes that add a person or change a name, role
+/// or whether they are active: what `state::Caches` keeps of people is
+/// loaded again when it moves. Bumped by the writes below, whoever calls
+/// them (a request, the command line, a test), as the write is made.
+static CHANGES: AtomicU64 = AtomicU64::new(0);
+
+/// How many times people were changed by this process, so far.
+pub fn changes() -> u64 {
+    CHANGES.load(Ordering::Acquire)
+}
+
+fn changed<T>(result: QueryResult<T>) -> QueryResult<T> {
+    CHANGES.fetch_add(1, Ordering::AcqRel);
+    result
+}
+
 pub fn insert_person(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<usize> {
-    diesel::insert_into(people::table).values(row).execute(conn)
+    changed(diesel::insert_into(people::table).values(row).execute(conn))
 }
 
 /// Adds a new person, active from `at`; `None` when someone already has
@@ -73,7 +91,7 @@ pub fn find_person(conn: &mut DbConnection, id: PersonId) -> Result<Option<Perso
     people::table
         .find(id.to_string())
         .select(PersonRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Person::try_from)
         .transpose()
@@ -91,7 +109,7 @@ pub fn find_by_email_with_hash(
     let row = people::table
         .filter(people::email.eq(email))
         .select(PersonRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     row.map(|row| {
         let hash = row.password_hash.clone();
@@ -111,7 +129,7 @@ pub fn get_password_hash(
     Ok(people::table
         .find(id.to_string())
         .select(people::password_hash)
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// Everyone, active first, by name.
@@ -123,6 +141,33 @@ pub fn list_people(conn: &mut DbConnection) -> Result<Vec<Person>, AppError> {
         .into_iter()
         .map(Person::try_from)
         .collect()
+}
+
+/// Everyone's id and name, active first, by name: a filter's choices.
+pub fn list_names(conn: &mut DbConnection) -> Result<Vec<(String, String)>, AppError> {
+    Ok(people::table
+        .order((people::active.desc(), people::name.asc()))
+        .select((people::id, people::name))
+        .load(conn)?)
+}
+
+/// The (id, name) of each of these people that exists: the actors on a page.
+pub fn names_of(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<(String, String)>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(people::table
+        .filter(people::id.eq_any(ids))
+        .select((people::id, people::name))
+        .load(conn)?)
+}
+
+/// The ids of everyone with this role now, whether active or not.
+pub fn list_ids_with_role(conn: &mut DbConnection, role: Role) -> Result<Vec<String>, AppError> {
+    Ok(people::table
+        .filter(people::role.eq(role.as_str()))
+        .select(people::id)
+        .load(conn)?)
 }
 
 pub fn count_people(conn: &mut DbConnection) -> Result<i64, AppError> {
@@ -147,9 +192,11 @@ pub fn list_active_with_roles(
 }
 
 pub fn update_role(conn: &mut DbConnection, id: PersonId, role: Role) -> QueryResult<usize> {
-    diesel::update(people::table.find(id.to_string()))
-        .set(people::role.eq(role.as_str()))
-        .execute(conn)
+    changed(
+        diesel::update(people::table.find(id.to_string()))
+            .set(people::role.eq(role.as_str()))
+            .execute(conn),
+    )
 }
 
 pub fn update_password_hash(
@@ -167,12 +214,14 @@ pub fn deactivate(
     id: PersonId,
     at: PrimitiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(people::table.find(id.to_string()))
-        .set((
-            people::active.eq(false),
-            people::deactivated_at.eq(Some(at)),
-        ))
-        .execute(conn)
+    changed(
+        diesel::update(people::table.find(id.to_string()))
+            .set((
+                people::active.eq(false),
+                people::deactivated_at.eq(Some(at)),
+            ))
+            .execute(conn),
+    )
 }
 
 /// A handover of the chair of governors, offered by the sitting chair.

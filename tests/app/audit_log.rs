@@ -303,3 +303,148 @@ async fn the_chair_keeps_sight_of_a_head_who_made_a_successor_and_stepped_down()
     assert!(html.contains("role from Senior Leadership Team to Headteacher"));
     assert!(!html.contains(&format!("added {}", tom.name)));
 }
+
+/// Appends an event stamped `at`, as the app would had its clock read `at`.
+fn event_at(app: &TestApp, at: time::OffsetDateTime, summary: &str) {
+    app.clock
+        .advance(at - custodian::clock::Clock::now(&app.clock));
+    let mut conn = app.db.conn().unwrap();
+    custodian::db::dialect::write(&mut conn, |conn| {
+        custodian::audit::append(
+            conn,
+            &app.clock,
+            custodian::audit::NewEvent::new(
+                custodian::audit::Actor::Cli,
+                custodian::audit::Action::AuditVerified,
+                custodian::audit::Subject::of("audit", "chain"),
+                summary,
+            ),
+        )
+    })
+    .unwrap();
+}
+
+/// Every event summary on every page of the log from `path` on, newest
+/// first, following "Older events".
+async fn summaries_on_every_page(app: &TestApp, path: &str) -> Vec<String> {
+    let mut summaries = Vec::new();
+    let mut next = Some(path.to_owned());
+    while let Some(path) = next.take() {
+        assert!(summaries.len() < 1_000, "paging does not end: {path}");
+        let (status, html) = app.page(&path).await;
+        assert_eq!(status, 200, "{path}");
+        for cell in html.split("<td>").skip(1) {
+            if let Some((summary, _)) = cell.split_once("<br>") {
+                summaries.push(summary.to_owned());
+            }
+        }
+        next = html
+            .split_once("<p class=\"pagination no-print\"><a href=\"")
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(href, _)| href.replace("&#38;", "&").replace("&amp;", "&"));
+    }
+    summaries
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_date_filter_shows_exactly_the_events_of_those_days_even_after_the_clock_stepped_back() {
+    use time::macros::datetime;
+    let app = TestApp::spawn().await;
+    let head = app.sign_in_as(Role::Headteacher).await;
+    // The clock moves days at a time: the head signs in again after it has.
+    let sign_in_again = || async {
+        let response = app.sign_in(&head.email, crate::helpers::PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    };
+    let marker = |day: &str, i: usize| format!("Marker {day}-{i:02}");
+    // The clock jumps ahead for one event, early in the log.
+    event_at(&app, datetime!(2027-06-01 09:00 UTC), "Marker Future");
+    // Tuesday the 24th, then Wednesday the 25th: more than a page each.
+    for i in 0..60 {
+        let at = datetime!(2026-11-24 09:00 UTC) + time::Duration::minutes(i as i64);
+        event_at(&app, at, &marker("Tue", i));
+    }
+    for i in 0..60 {
+        let at = datetime!(2026-11-25 00:00 UTC) + time::Duration::minutes(i as i64);
+        event_at(&app, at, &marker("Wed", i));
+    }
+    // The clock steps back over midnight: an event stamped on Tuesday
+    // morning, amid Tuesday's, appended after Wednesday's.
+    event_at(&app, datetime!(2026-11-24 09:30:30 UTC), "Marker Tue-late");
+    event_at(&app, datetime!(2026-11-25 10:00 UTC), &marker("Wed", 60));
+    sign_in_again().await;
+
+    let tuesday: Vec<String> = (0..60).rev().map(|i| marker("Tue", i)).collect();
+    let wednesday: Vec<String> = (0..61).rev().map(|i| marker("Wed", i)).collect();
+    let markers_only = |all: Vec<String>| -> Vec<String> {
+        all.into_iter()
+            .filter(|s| s.starts_with("Marker "))
+            .collect()
+    };
+
+    // Tuesday alone: the late event first (it was appended last), then the
+    // day's own, newest first, over two pages; nothing of Wednesday's.
+    let shown = summaries_on_every_page(&app, "/audit?from=2026-11-24&until=2026-11-24").await;
+    let mut expected = vec!["Marker Tue-late".to_owned()];
+    expected.extend(tuesday.iter().cloned());
+    assert_eq!(markers_only(shown.clone()), expected);
+    assert!(shown.iter().any(|s| s.contains("signed in")), "{shown:?}");
+    // Up to Tuesday, with no start: the same markers.
+    let shown = summaries_on_every_page(&app, "/audit?until=2026-11-24").await;
+    assert_eq!(markers_only(shown), expected);
+    // From Wednesday: all of Wednesday's, not the late Tuesday one, and the
+    // one stamped ahead, oldest in the log.
+    let shown = summaries_on_every_page(&app, "/audit?from=2026-11-25").await;
+    let mut expected = wednesday.clone();
+    expected.push("Marker Future".to_owned());
+    assert_eq!(markers_only(shown), expected);
+
+    // Later the clock jumps ahead to Friday, then back to Thursday: the
+    // first event stamped on Thursday or after was appended after Friday's.
+    event_at(&app, datetime!(2026-11-27 09:00 UTC), "Marker Fri-00");
+    event_at(&app, datetime!(2026-11-26 08:00 UTC), "Marker Thu-back");
+    sign_in_again().await;
+    let shown = summaries_on_every_page(&app, "/audit?from=2026-11-26").await;
+    assert_eq!(
+        markers_only(shown),
+        ["Marker Thu-back", "Marker Fri-00", "Marker Future"]
+    );
+    let shown = summaries_on_every_page(&app, "/audit?from=2026-11-26&until=2026-11-26").await;
+    assert_eq!(markers_only(shown), ["Marker Thu-back"]);
+    let shown = summaries_on_every_page(&app, "/audit?from=2026-11-25&until=2026-11-25").await;
+    assert_eq!(markers_only(shown), wednesday);
+    let shown = summaries_on_every_page(&app, "/audit?from=2027-06-01").await;
+    assert_eq!(markers_only(shown), ["Marker Future"]);
+    // Days with no event, on either side, and dates given the wrong way round.
+    for path in [
+        "/audit?from=2026-11-28&until=2027-05-31",
+        "/audit?until=2026-11-23",
+        "/audit?from=2026-11-25&until=2026-11-24",
+    ] {
+        assert!(
+            markers_only(summaries_on_every_page(&app, path).await).is_empty(),
+            "{path}"
+        );
+    }
+    // The whole log, unfiltered, still pages through every marker.
+    let shown = summaries_on_every_page(&app, "/audit").await;
+    assert_eq!(markers_only(shown).len(), 1 + 60 + 61 + 1 + 2);
+    assert!(verify(&app).ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_people_filter_lists_someone_added_after_the_log_was_first_seen() {
+    let app = TestApp::spawn().await;
+    app.sign_in_as(Role::Headteacher).await;
+    let (_, html) = app.page("/audit").await;
+    assert!(!html.contains(">Zara Quinn<"));
+    let zara = app.add_person("Zara Quinn", Role::Staff);
+    let (_, html) = app.page("/audit").await;
+    assert!(
+        html.contains(&format!(
+            "<option value=\"{}\">Zara Quinn</option>",
+            zara.id
+        )),
+        "{html}"
+    );
+}

@@ -55,6 +55,9 @@ async fn every_migration_runs_up_down_and_up_again() {
 pub struct Table {
     pub columns: BTreeMap<String, (String, bool)>,
     pub guards: BTreeSet<&'static str>,
+    /// SQLite: the column that is the rowid (a lone INTEGER primary key),
+    /// 64 bits whichever integer width diesel and PostgreSQL are told.
+    pub rowid: Option<String>,
 }
 
 /// Every table of a database, by name.
@@ -90,6 +93,8 @@ struct SqliteColumn {
     ty: String,
     #[diesel(sql_type = diesel::sql_types::Integer)]
     notnull: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pk: i32,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -137,12 +142,19 @@ pub fn catalogue(conn: &mut DbConnection) -> Catalogue {
             .unwrap();
             for NameRow { name } in names {
                 let columns: Vec<SqliteColumn> = diesel::sql_query(
-                    "SELECT name, type AS ty, \"notnull\" FROM pragma_table_info(?)",
+                    "SELECT name, type AS ty, \"notnull\", pk FROM pragma_table_info(?)",
                 )
                 .bind::<diesel::sql_types::Text, _>(&name)
                 .load(c)
                 .unwrap();
-                tables.entry(name).or_default().columns = columns
+                let keys: Vec<&SqliteColumn> = columns.iter().filter(|col| col.pk > 0).collect();
+                let table = tables.entry(name).or_default();
+                if let [key] = keys[..] {
+                    if normalise(&key.ty) == "integer" {
+                        table.rowid = Some(key.name.clone());
+                    }
+                }
+                table.columns = columns
                     .into_iter()
                     .map(|col| (col.name, (normalise(&col.ty), col.notnull == 0)))
                     .collect();
@@ -243,6 +255,7 @@ fn schema_rs() -> Catalogue {
             Table {
                 columns,
                 guards: BTreeSet::new(),
+                rowid: None,
             },
         );
     }
@@ -276,8 +289,12 @@ fn differences(
         };
         let columns: BTreeSet<&String> = ta.columns.keys().chain(tb.columns.keys()).collect();
         for column in columns {
+            let rowid = |t: &Table| t.rowid.as_ref() == Some(column);
+            let integer = |(ty, _): &(String, bool)| ty == "integer" || ty == "bigint";
             match (ta.columns.get(column), tb.columns.get(column)) {
                 (Some(ca), Some(cb)) if ca == cb => {}
+                (Some(ca), Some(cb))
+                    if (rowid(ta) || rowid(tb)) && ca.1 == cb.1 && integer(ca) && integer(cb) => {}
                 (Some(ca), Some(cb)) => lines.push(format!(
                     "{name}.{column}: {a_name} {}, {b_name} {}",
                     describe(ca),
