@@ -83,7 +83,6 @@ fn send_one(
             return Ok(false);
         }
         let from = due_at - Duration::days(7);
-        let people = people_store::list_people(tx.conn)?;
         let filter = EventFilter {
             from: Some(to_row(from)),
             until: Some(to_row(due_at)),
