@@ -187,7 +187,7 @@ pub fn read_log(
         .collect();
     actors.sort_unstable();
     actors.dedup();
-    let names = people_store::names_of(conn, &actors)?.into_iter().collect();
+    let names = crate::people::names::names_of(conn, &actors)?.into_iter().collect();
     let people = ctx
         .caches
         .people_names

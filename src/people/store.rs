@@ -151,17 +151,6 @@ pub fn list_names(conn: &mut DbConnection) -> Result<Vec<(String, String)>, AppE
         .load(conn)?)
 }
 
-/// The (id, name) of each of these people that exists: the actors on a page.
-pub fn names_of(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<(String, String)>, AppError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(people::table
-        .filter(people::id.eq_any(ids))
-        .select((people::id, people::name))
-        .load(conn)?)
-}
-
 /// The ids of everyone with this role now, whether active or not.
 pub fn list_ids_with_role(conn: &mut DbConnection, role: Role) -> Result<Vec<String>, AppError> {
     Ok(people::table
