@@ -139,8 +139,9 @@ async fn main() {
             ("the same rows inserted raw", &figures.raw),
         ] {
             println!(
-                "writers, {shape}, {what}: {:.0} actions/s, {} errors{}",
+                "writers, {shape}, {what}: {:.0} actions/s, CPU {:.3} ms an action, {} errors{}",
                 round.per_second(),
+                round.cpu_per_action().as_secs_f64() * 1000.0,
                 round.errors,
                 round
                     .first_error
@@ -153,12 +154,16 @@ async fn main() {
             "writers ratio to raw: {:.2}x (goal >= 0.5x, 0 errors, chain whole)",
             figures.real.per_second() / figures.raw.per_second()
         );
+        let (alone, raw_alone) = (&figures.real_alone, &figures.raw_alone);
         println!(
-            "one writer alone: {:.0} actions/s through the services, {:.0} raw ({:.2}x), {} errors",
-            figures.real_alone.per_second(),
-            figures.raw_alone.per_second(),
-            figures.real_alone.per_second() / figures.raw_alone.per_second(),
-            figures.real_alone.errors + figures.raw_alone.errors,
+            "one writer alone: {:.0} actions/s through the services, {:.0} raw ({:.2}x); \
+             CPU {:.3} ms an action, {:.3} raw; {} errors",
+            alone.per_second(),
+            raw_alone.per_second(),
+            alone.per_second() / raw_alone.per_second(),
+            alone.cpu_per_action().as_secs_f64() * 1000.0,
+            raw_alone.cpu_per_action().as_secs_f64() * 1000.0,
+            alone.errors + raw_alone.errors,
         );
         tokio::task::block_in_place(|| seed::verify(&app));
     }

@@ -24,19 +24,25 @@ use crate::helpers::{TestApp, TestPerson};
 pub const WRITERS: usize = 16;
 pub const ACTIONS: usize = 100;
 /// Each shape runs this many times, alternating; the median is reported.
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 9;
 
 /// What one round of writers did.
 pub struct Round {
     pub actions: usize,
     pub errors: usize,
     pub elapsed: Duration,
+    /// CPU time the whole process spent, the writers' and SQLite's.
+    pub cpu: Duration,
     pub first_error: Option<String>,
 }
 
 impl Round {
     pub fn per_second(&self) -> f64 {
         self.actions as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn cpu_per_action(&self) -> Duration {
+        self.cpu / self.actions.max(1) as u32
     }
 }
 
@@ -137,6 +143,7 @@ fn round(
 ) -> Round {
     let start = Barrier::new(writers.len() + 1);
     let errors = Mutex::new(Vec::new());
+    let cpu_before = crate::throughput::process_cpu();
     let elapsed = std::thread::scope(|s| {
         for actor in writers {
             let (start, errors, action) = (&start, &errors, &action);
@@ -156,11 +163,13 @@ fn round(
         started
     })
     .elapsed();
+    let cpu = crate::throughput::process_cpu().saturating_sub(cpu_before);
     let errors = errors.into_inner().expect("errors");
     Round {
         actions: writers.len() * actions,
         errors: errors.len(),
         elapsed,
+        cpu,
         first_error: errors.into_iter().next(),
     }
 }
