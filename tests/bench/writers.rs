@@ -55,6 +55,43 @@ pub struct Figures {
     pub raw_alone: Round,
 }
 
+impl Figures {
+    pub fn print(&self) {
+        let shape = format!("{WRITERS} writers x {ACTIONS} actions");
+        for (what, round) in [
+            ("through the services (change + audit + outbox)", &self.real),
+            ("the same rows inserted raw", &self.raw),
+        ] {
+            println!(
+                "writers, {shape}, {what}: {:.0} actions/s, CPU {:.3} ms an action, {} errors{}",
+                round.per_second(),
+                round.cpu_per_action().as_secs_f64() * 1000.0,
+                round.errors,
+                round
+                    .first_error
+                    .as_ref()
+                    .map(|e| format!(" (the first: {e})"))
+                    .unwrap_or_default(),
+            );
+        }
+        println!(
+            "writers ratio to raw: {:.2}x (goal >= 0.5x, 0 errors, chain whole)",
+            self.real.per_second() / self.raw.per_second()
+        );
+        let (alone, raw) = (&self.real_alone, &self.raw_alone);
+        println!(
+            "one writer alone: {:.0} actions/s through the services, {:.0} raw ({:.2}x); \
+             CPU {:.3} ms an action, {:.3} raw; {} errors",
+            alone.per_second(),
+            raw.per_second(),
+            alone.per_second() / raw.per_second(),
+            alone.cpu_per_action().as_secs_f64() * 1000.0,
+            raw.cpu_per_action().as_secs_f64() * 1000.0,
+            alone.errors + raw.errors,
+        );
+    }
+}
+
 /// Actions of the lone writer: a quarter of what the 16 write together.
 const ALONE: usize = WRITERS * ACTIONS / 4;
 
