@@ -59,23 +59,36 @@ pub struct VerificationRow {
     pub detail: String,
 }
 
-/// Takes the next sequence number. The UPDATE comes first so that it takes
-/// the row lock: a concurrent appender (another request, another instance
-/// on PostgreSQL) waits here until this transaction ends.
+/// Takes the next sequence number and the hash it follows, in one
+/// statement. The UPDATE takes the row lock: a concurrent appender (another
+/// request, another instance on PostgreSQL) waits here until this
+/// transaction ends.
 pub fn claim_next_seq(conn: &mut DbConnection) -> Result<(i64, String), AppError> {
-    diesel::update(audit_head::table.find(1))
+    Ok(diesel::update(audit_head::table.find(1))
         .set(audit_head::last_seq.eq(audit_head::last_seq + 1))
-        .execute(conn)?;
-    let (seq, prev_hash): (i64, String) = audit_head::table
-        .find(1)
-        .select((audit_head::last_seq, audit_head::last_hash))
-        .first(conn)?;
-    Ok((seq, prev_hash))
+        .returning((audit_head::last_seq, audit_head::last_hash))
+        .get_result(conn)?)
 }
 
+/// Writes the event and moves the head to its hash. The columns are listed
+/// rather than taken from `EventRow`'s derive: there the optional actor
+/// would make the statement one diesel may not keep prepared.
 pub fn insert_event(conn: &mut DbConnection, row: &EventRow) -> Result<(), AppError> {
     diesel::insert_into(audit_events::table)
-        .values(row)
+        .values((
+            audit_events::seq.eq(row.seq),
+            audit_events::id.eq(&row.id),
+            audit_events::occurred_at.eq(row.occurred_at),
+            audit_events::actor_kind.eq(&row.actor_kind),
+            audit_events::actor_id.eq(row.actor_id.as_deref()),
+            audit_events::action.eq(&row.action),
+            audit_events::subject_type.eq(&row.subject_type),
+            audit_events::subject_id.eq(&row.subject_id),
+            audit_events::summary.eq(&row.summary),
+            audit_events::data.eq(&row.data),
+            audit_events::prev_hash.eq(&row.prev_hash),
+            audit_events::hash.eq(&row.hash),
+        ))
         .execute(conn)?;
     diesel::update(audit_head::table.find(1))
         .set(audit_head::last_hash.eq(&row.hash))

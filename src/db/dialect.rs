@@ -1,5 +1,8 @@
 //! The only place that knows which backend it is talking to.
 
+use std::cell::Cell;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -65,19 +68,64 @@ pub fn redo_all_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     }
 }
 
-/// Runs `f` in one write transaction. On SQLite it starts IMMEDIATE, taking
-/// the write lock up front: a deferred transaction that reads and then writes
-/// can fail with SQLITE_BUSY instead of waiting its turn.
+/// The app's turn to write to SQLite, which lets one writer in at a time.
+/// A writer SQLite turns away sleeps in growing steps (1, 2, 5, ... 100 ms)
+/// before it asks again, so under many writers the lock stands idle while
+/// they sleep, and an unlucky one can sleep past the busy timeout and fail.
+/// The app's writers queue here instead, each woken as the one before
+/// commits. One process serves one database (tests run several, and share
+/// the turn); the command line, and the few writes made outside `write`,
+/// still wait through SQLite's busy timeout.
+static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+
+thread_local! {
+    /// Whether this thread holds the turn: a write begun inside another on
+    /// a second connection must fail as it did before, not wait on itself.
+    static HOLDS_TURN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// This thread's turn to write, given back when dropped.
+struct Turn(Option<MutexGuard<'static, ()>>);
+
+impl Turn {
+    fn take() -> Self {
+        if HOLDS_TURN.with(Cell::get) {
+            return Turn(None);
+        }
+        let guard = SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner);
+        HOLDS_TURN.with(|h| h.set(true));
+        Turn(Some(guard))
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if self.0.take().is_some() {
+            HOLDS_TURN.with(|h| h.set(false));
+        }
+    }
+}
+
+/// Runs `f` in one write transaction. On SQLite it waits for the app's turn
+/// to write, then starts IMMEDIATE, taking the write lock up front: a
+/// deferred transaction that reads and then writes can fail with
+/// SQLITE_BUSY instead of waiting its turn.
 pub fn write<T>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    match conn {
+    // Held until the commit or the rollback is done.
+    let _turn = match conn {
         DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            let turn = Turn::take();
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            Some(turn)
         }
-        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
-    }
+        DbConnection::Postgres(c) => {
+            AnsiTransactionManager::begin_transaction(c)?;
+            None
+        }
+    };
     match f(conn) {
         Ok(value) => {
             <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
@@ -116,5 +164,21 @@ pub fn backup_to(conn: &mut DbConnection, target: &str) -> anyhow::Result<()> {
         DbConnection::Postgres(_) => {
             anyhow::bail!("custodian backup copies SQLite databases; for PostgreSQL use pg_dump")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Turn;
+
+    #[test]
+    fn a_thread_holding_the_turn_to_write_is_never_kept_waiting_by_itself() {
+        let outer = Turn::take();
+        // Were it to wait, this would never return.
+        let inner = Turn::take();
+        assert!(outer.0.is_some() && inner.0.is_none());
+        drop(inner);
+        drop(outer);
+        assert!(Turn::take().0.is_some(), "given back with the outer write");
     }
 }

@@ -6,7 +6,7 @@ use custodian::people::domain::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{csv_text, TestApp};
+use crate::helpers::{csv_text, Smtp, TestApp};
 
 fn verify(app: &TestApp) -> custodian::audit::service::Verification {
     let mut conn = app.db.conn().unwrap();
@@ -171,6 +171,69 @@ async fn concurrent_requests_never_fork_the_chain() {
         .count();
     assert_eq!(resets, 16);
     app.mail.wait_for_count(32).await;
+}
+
+/// Sixteen members of staff declaring at the same moment, each from a
+/// connection of their own (more than the app's pool): every declaration is
+/// kept, none refused because the database was busy, on a whole chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_people_declaring_at_once_are_all_kept_on_a_whole_chain() {
+    use custodian::declarations::{domain::Details, service::declare};
+    use custodian::people::actor::Actor;
+
+    let app = TestApp::spawn_with(Smtp::Unset).await;
+    app.add_person("Helen Carter", Role::Headteacher);
+    let staff: Vec<_> = (0..16)
+        .map(|n| app.add_person(&format!("Staff Member {n}"), Role::Staff))
+        .collect();
+    let db = custodian::db::Db::open(app.db.url(), 16).unwrap();
+    let ctx = app.ctx();
+    let results: Vec<_> = tokio::task::block_in_place(|| {
+        std::thread::scope(|s| {
+            let writers: Vec<_> = staff
+                .iter()
+                .map(|p| {
+                    let (mut conn, ctx) = (db.conn().unwrap(), &ctx);
+                    let me = Actor::Person {
+                        id: p.id,
+                        name: p.name.clone(),
+                        role: p.role,
+                    };
+                    s.spawn(move || {
+                        (0..5)
+                            .map(|i| {
+                                let details = Details::parse(
+                                    &format!("Parent {i}"),
+                                    "parent_carer",
+                                    "Year 3",
+                                    "neighbour",
+                                    true,
+                                    &[],
+                                    "2021",
+                                    "We live on the same street.",
+                                );
+                                custodian::tx::write(&mut conn, ctx, &me, |tx| declare(tx, details))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            writers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        })
+    });
+    let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    let submitted = app
+        .audit_actions()
+        .iter()
+        .filter(|a| *a == "declaration.submitted")
+        .count();
+    assert_eq!(submitted, 80);
+    let result = verify(&app);
+    assert!(result.ok(), "{result:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
