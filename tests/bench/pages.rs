@@ -25,8 +25,7 @@ mod helpers;
 mod floor;
 mod latency;
 mod seed;
-// The sign-in storm (the argon helper's tests/bench/storm.rs) joins here:
-// mod storm;
+mod storm;
 mod throughput;
 mod writers;
 
@@ -61,8 +60,7 @@ async fn main() {
     if runs("storm") {
         // The storm starts a server of its own, once the school's is gone.
         println!();
-        // storm::run().await;
-        println!("sign-in storm: not in this tree yet (tests/bench/storm.rs)");
+        storm::run().await;
     }
 }
 
