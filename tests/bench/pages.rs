@@ -95,7 +95,12 @@ async fn on_the_school(runs: &dyn Fn(&str) -> bool) {
 
 async fn pages(app: &TestApp, floor: &floor::Floor) {
     println!();
-    println!("{:<28} {:>10} {:>10}", "page (head)", "median", "p95");
+    let bare = reqwest::Client::new();
+    let (floor_median, floor_p95) = latency::time(&bare, &floor.url("/audit")).await;
+    println!(
+        "{:<28} {:>10} {:>10} {:>10}",
+        "page (head)", "median", "p95", "to floor"
+    );
     for path in [
         "/",
         "/concerns/review",
@@ -105,15 +110,19 @@ async fn pages(app: &TestApp, floor: &floor::Floor) {
         "/reports/governors",
     ] {
         let (median, p95) = latency::time(&app.client, &app.url(path)).await;
-        println!("{path:<28} {:>10} {:>10}", ms(median), ms(p95));
+        let times = median.as_secs_f64() / floor_median.as_secs_f64();
+        println!(
+            "{path:<28} {:>10} {:>10} {:>9.1}x",
+            ms(median),
+            ms(p95),
+            times
+        );
     }
-    let bare = reqwest::Client::new();
-    let (median, p95) = latency::time(&bare, &floor.url("/audit")).await;
     println!(
         "{:<28} {:>10} {:>10}",
         "the floor's /audit",
-        ms(median),
-        ms(p95)
+        ms(floor_median),
+        ms(floor_p95)
     );
 }
 
