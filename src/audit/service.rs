@@ -187,11 +187,22 @@ pub fn read_log(
         .collect();
     actors.sort_unstable();
     actors.dedup();
-    let names = crate::people::names::names_of(conn, &actors)?.into_iter().collect();
     let people = ctx
         .caches
         .people_names
         .get(people_store::changes(), || people_store::list_names(conn))?;
+    // The filter's cached list already names nearly everyone; only someone
+    // added on another instance since it was read costs a query.
+    let mut names: HashMap<String, String> = people
+        .iter()
+        .filter(|(id, _)| actors.binary_search(&id.as_str()).is_ok())
+        .cloned()
+        .collect();
+    let missing: Vec<&str> = actors
+        .into_iter()
+        .filter(|id| !names.contains_key(*id))
+        .collect();
+    names.extend(crate::people::names::names_of(conn, &missing)?);
     Ok(LogPage {
         people,
         names,
