@@ -227,14 +227,27 @@ fn parts(filter: &EventFilter) -> Vec<Part<'_>> {
     }
 }
 
-/// Newest first, the first `limit` of what the parts gave.
-fn newest<T>(mut rows: Vec<T>, seq: impl Fn(&T) -> i64, limit: usize, parts: usize) -> Vec<T> {
-    if parts > 1 {
+/// Newest first, the first `limit` events `filter` lets through below
+/// `before_seq`: one query a part of the filter (`load` gives it its
+/// columns and order), the parts' rows merged.
+fn newest<T>(
+    filter: &EventFilter,
+    before_seq: Option<i64>,
+    limit: usize,
+    seq: impl Fn(&T) -> i64,
+    mut load: impl FnMut(audit_events::BoxedQuery<'_, Db>) -> QueryResult<Vec<T>>,
+) -> Result<Vec<T>, AppError> {
+    let parts = parts(filter);
+    let mut rows = Vec::new();
+    for part in &parts {
+        rows.extend(load(narrowed(filter, *part, before_seq))?);
+    }
+    if parts.len() > 1 {
         rows.sort_unstable_by_key(|row| std::cmp::Reverse(seq(row)));
         rows.dedup_by_key(|row| seq(row));
         rows.truncate(limit);
     }
-    rows
+    Ok(rows)
 }
 
 /// The events `filter` lets through in `part` with a sequence number
@@ -316,19 +329,19 @@ pub fn list_events(
     before_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<EventRow>, AppError> {
-    let parts = parts(filter);
-    let mut rows = Vec::new();
-    for part in &parts {
-        rows.extend(
-            narrowed(filter, *part, before_seq)
+    let limit = u32::try_from(limit).unwrap_or(0);
+    newest(
+        filter,
+        before_seq,
+        limit as usize,
+        |row: &EventRow| row.seq,
+        |query| {
+            query
                 .select(EventRow::as_select())
-                .order(audit_events::seq.desc())
-                .limit(limit)
-                .load(conn)?,
-        );
-    }
-    let limit = usize::try_from(limit).unwrap_or(0);
-    Ok(newest(rows, |row| row.seq, limit, parts.len()))
+                .order(NewestFirst(limit))
+                .load(conn)
+        },
+    )
 }
 
 /// Newest first, one page of events (without their data and hashes)
@@ -339,17 +352,19 @@ pub fn list_lines(
     before_seq: Option<i64>,
     page_size: u16,
 ) -> Result<Vec<EventLine>, AppError> {
-    let parts = parts(filter);
-    let mut rows = Vec::new();
-    for part in &parts {
-        rows.extend(
-            narrowed(filter, *part, before_seq)
+    let limit = u32::from(page_size);
+    newest(
+        filter,
+        before_seq,
+        limit as usize,
+        |row: &EventLine| row.seq,
+        |query| {
+            query
                 .select(EventLine::as_select())
-                .order(NewestFirst(page_size))
-                .load(conn)?,
-        );
-    }
-    Ok(newest(rows, |row| row.seq, page_size.into(), parts.len()))
+                .order(NewestFirst(limit))
+                .load(conn)
+        },
+    )
 }
 
 /// `ORDER BY seq DESC LIMIT <n>`, the limit written into the statement.
@@ -358,7 +373,7 @@ pub fn list_lines(
 /// (every time, even to the same value): the log's page would be compiled
 /// afresh on every visit.
 #[derive(Debug, Clone, Copy)]
-struct NewestFirst(u16);
+struct NewestFirst(u32);
 
 impl Expression for NewestFirst {
     type SqlType = diesel::sql_types::BigInt;
